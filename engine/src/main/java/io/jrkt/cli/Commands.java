@@ -1,0 +1,12 @@
+package io.jrkt.cli;
+
+import java.util.List;
+
+/** The pod commands, in help order. */
+final class Commands {
+  private Commands() {}
+
+  static List<Command> all() {
+    return List.of(new VersionCommand());
+  }
+}

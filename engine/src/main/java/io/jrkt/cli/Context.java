@@ -1,0 +1,36 @@
+package io.jrkt.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * What every command sees: the global flags, resolved, and the output streams.
+ *
+ * @param dataDir the data directory ({@code --dir}, default {@code /var/lib/rkt})
+ * @param binDir the directory of the launcher; stage1 images live next to it
+ */
+public record Context(
+    Path dataDir,
+    Path systemConfig,
+    Path localConfig,
+    Path userConfig,
+    boolean debug,
+    Set<String> insecureOptions,
+    boolean trustKeysFromHttps,
+    Path binDir,
+    PrintStream out,
+    PrintStream err) {
+
+  /** Whether {@code --insecure-options} names {@code option} (after expanding all, all-fetch, all-run). */
+  public boolean insecure(String option) {
+    return insecureOptions.contains(option);
+  }
+
+  /** Writes a line to stderr when {@code --debug} is on. */
+  public void debug(String line) {
+    if (debug) {
+      err.println(line);
+    }
+  }
+}
