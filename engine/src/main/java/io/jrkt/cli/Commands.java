@@ -7,6 +7,9 @@ final class Commands {
   private Commands() {}
 
   static List<Command> all() {
-    return List.of(new VersionCommand());
+    return List.of(new VersionCommand(),
+        new RunCommand(), new PrepareCommand(), new RunPreparedCommand(), new EnterCommand(),
+        new ListCommand(), new StatusCommand(), new CatManifestCommand(), new StopCommand(),
+        new RmCommand(), new GcCommand());
   }
 }

@@ -10,17 +10,24 @@ import java.util.Map;
  * {@code --bool=false}; {@code --} ends flags. Repeatable flags collect every value in order.
  */
 public final class Flags {
-  private enum Kind { BOOL, STRING, LIST }
+  private enum Kind { BOOL, STRING, LIST, OPTIONAL }
 
   private static final class Def {
     final Kind kind;
     final String defaultValue;
     final String help;
+    /** For OPTIONAL flags: the value of a bare {@code --name}. */
+    final String bareValue;
 
     Def(Kind kind, String defaultValue, String help) {
+      this(kind, defaultValue, help, null);
+    }
+
+    Def(Kind kind, String defaultValue, String help, String bareValue) {
       this.kind = kind;
       this.defaultValue = defaultValue;
       this.help = help;
+      this.bareValue = bareValue;
     }
   }
 
@@ -35,6 +42,16 @@ public final class Flags {
   /** A string flag; {@code defaultValue} may be null (then {@link #isSet} tells absence). */
   public Flags string(String name, String defaultValue, String help) {
     defs.put(name, new Def(Kind.STRING, defaultValue, help));
+    return this;
+  }
+
+  /**
+   * A string flag whose value is optional, as pflag's NoOptDefVal: a bare {@code --name} means
+   * {@code bareValue} and never takes the next argument; {@code --name=v} sets v. Used for rkt's
+   * bool-or-duration flags ({@code status --wait}).
+   */
+  public Flags optional(String name, String defaultValue, String bareValue, String help) {
+    defs.put(name, new Def(Kind.OPTIONAL, defaultValue, help, bareValue));
     return this;
   }
 
@@ -90,6 +107,8 @@ public final class Flags {
         value = body.substring(eq + 1);
       } else if (d.kind == Kind.BOOL) {
         value = "true";
+      } else if (d.kind == Kind.OPTIONAL) {
+        value = d.bareValue;
       } else {
         if (i + 1 >= args.size()) {
           throw new CliException("flag needs an argument: --" + name);

@@ -1,0 +1,294 @@
+package io.jrkt.pod;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * rkt's pod garbage collection, mark and sweep, and the removal of single pods ({@code rm}).
+ *
+ * <p>Mark: exited pods ({@code run/}, unlocked) move to {@code exited-garbage/}; failed prepares
+ * ({@code prepare/}, unlocked), prepared pods older than the expiry, and stale embryos move to
+ * {@code garbage/}. The move sets the directory's ctime, which is the mark time.
+ *
+ * <p>Sweep: {@code exited-garbage/} pods marked longer ago than the grace period, and every
+ * {@code garbage/} pod, are locked exclusively, handed to the stage1's {@code gc} entrypoint (pods
+ * that ran), unmounted and deleted.
+ *
+ * <p>Concurrency: every step takes the pod's lock without waiting; a pod that is locked, or that
+ * vanishes because a concurrent gc or rm got it first, is skipped. Only paths of the form
+ * {@code <pods dir>/<state>/<uuid>} are ever deleted.
+ */
+public final class PodGc {
+  /**
+   * An embryo is a pod directory between mkdir and its lock: microseconds in a live {@code run};
+   * one that stays unlocked for this long belongs to a crashed process.
+   */
+  static final Duration STALE_EMBRYO = Duration.ofMinutes(1);
+
+  /** What the gc reports as it goes. */
+  public interface Events {
+    /** A pod was moved to a garbage directory; {@code message} says which and why. */
+    default void marked(PodUuid uuid, String message) {}
+
+    /** A pod is about to be deleted. */
+    default void collecting(PodUuid uuid) {}
+
+    /** Something failed that does not stop the gc (e.g. the stage1 gc entrypoint failed). */
+    default void warning(String message) {}
+  }
+
+  /**
+   * How the stage1 {@code gc} entrypoint is called.
+   *
+   * @param debug pass {@code --debug}
+   * @param localConfig passed as {@code --local-config=DIR} to stage1s of interface version >= 5;
+   *     may be null
+   */
+  public record Stage1Options(boolean debug, Path localConfig) {}
+
+  /** The outcome of a gc run or a removal: pods marked and deleted, and per-pod failures. */
+  public record Result(List<PodUuid> marked, List<PodUuid> deleted, List<String> failures) {
+    public Result {
+      marked = List.copyOf(marked);
+      deleted = List.copyOf(deleted);
+      failures = List.copyOf(failures);
+    }
+  }
+
+  private final PodStore store;
+  private final Stage1Options stage1;
+  private final Events events;
+  private final Clock clock;
+
+  public PodGc(PodStore store, Stage1Options stage1, Events events) {
+    this(store, stage1, events, Clock.systemUTC());
+  }
+
+  PodGc(PodStore store, Stage1Options stage1, Events events, Clock clock) {
+    this.store = store;
+    this.stage1 = stage1;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  /**
+   * A full gc.
+   *
+   * @param gracePeriod how long exited pods stay in exited-garbage/ before deletion
+   * @param expirePrepared how long prepared pods may wait for run-prepared
+   * @param markOnly mark only, delete nothing
+   */
+  public Result collect(Duration gracePeriod, Duration expirePrepared, boolean markOnly)
+      throws PodException {
+    requireNonNegative(gracePeriod, "grace period");
+    requireNonNegative(expirePrepared, "prepared-pod expiry");
+    List<PodUuid> marked = new ArrayList<>();
+    List<PodUuid> deleted = new ArrayList<>();
+    List<String> failures = new ArrayList<>();
+    markExited(marked, failures);
+    markAbortedPrepares(marked, failures);
+    markExpired(StateDir.PREPARED, expirePrepared, "expired prepared pod", marked, failures);
+    markExpired(StateDir.EMBRYO, max(expirePrepared, STALE_EMBRYO), "stale embryo", marked,
+        failures);
+    if (!markOnly) {
+      sweep(StateDir.EXITED_GARBAGE, gracePeriod, deleted, failures);
+      sweep(StateDir.GARBAGE, Duration.ZERO, deleted, failures);
+    }
+    return new Result(marked, deleted, failures);
+  }
+
+  /**
+   * {@code rm}: removes one pod that is not running, being prepared or being deleted.
+   *
+   * @throws PodException naming the pod and why it cannot be removed
+   */
+  public void remove(PodUuid uuid) throws PodException {
+    Pod pod = store.get(uuid);
+    switch (pod.state()) {
+      case RUNNING:
+        throw new PodException("pod \"" + uuid + "\" is currently running");
+      case EMBRYO:
+      case PREPARING:
+        throw new PodException("pod \"" + uuid + "\" is currently being prepared");
+      case DELETING:
+      case EXITED_DELETING:
+        throw new PodException("pod \"" + uuid + "\" is currently being deleted");
+      case ABORTED_PREPARE:
+      case PREPARED:
+        if (!moveLocked(pod, StateDir.GARBAGE, true)) {
+          throw new PodException("pod \"" + uuid + "\" is locked by another process");
+        }
+        break;
+      case EXITED:
+        if (!moveLocked(pod, StateDir.EXITED_GARBAGE, false)) {
+          throw new PodException("pod \"" + uuid + "\" is locked by another process");
+        }
+        break;
+      case EXITED_GARBAGE:
+      case GARBAGE:
+        break;
+      default:
+        throw new AssertionError(pod.state());
+    }
+    Pod marked = store.get(uuid);
+    if (!delete(marked)) {
+      throw new PodException("pod \"" + uuid + "\" is currently being deleted");
+    }
+  }
+
+  private void markExited(List<PodUuid> marked, List<String> failures) throws PodException {
+    for (String name : PodStore.entries(store.stateDir(StateDir.RUN))) {
+      PodUuid uuid = new PodUuid(name);
+      Pod pod = new Pod(uuid, PodState.EXITED, store.podDir(StateDir.RUN, uuid));
+      tryMark(pod, StateDir.EXITED_GARBAGE, false, "moving pod \"" + uuid + "\" to garbage",
+          marked, failures);
+    }
+  }
+
+  private void markAbortedPrepares(List<PodUuid> marked, List<String> failures)
+      throws PodException {
+    for (String name : PodStore.entries(store.stateDir(StateDir.PREPARE))) {
+      PodUuid uuid = new PodUuid(name);
+      Pod pod = new Pod(uuid, PodState.ABORTED_PREPARE, store.podDir(StateDir.PREPARE, uuid));
+      tryMark(pod, StateDir.GARBAGE, false,
+          "moving failed prepare \"" + uuid + "\" to garbage", marked, failures);
+    }
+  }
+
+  /** Moves pods of {@code from} that have been there longer than {@code maxAge} to garbage/. */
+  private void markExpired(StateDir from, Duration maxAge, String what, List<PodUuid> marked,
+      List<String> failures) throws PodException {
+    Instant now = clock.instant();
+    for (String name : PodStore.entries(store.stateDir(from))) {
+      PodUuid uuid = new PodUuid(name);
+      Path dir = store.podDir(from, uuid);
+      // The ctime is the time of the move into this directory (or of the mkdir, for embryos).
+      Optional<Instant> since = Pod.ctime(dir);
+      if (since.isEmpty() || Duration.between(since.get(), now).compareTo(maxAge) < 0) {
+        continue;
+      }
+      Pod pod = new Pod(uuid, PodState.of(from, false), dir);
+      tryMark(pod, StateDir.GARBAGE, true,
+          "moving " + what + " \"" + uuid + "\" to garbage", marked, failures);
+    }
+  }
+
+  private void tryMark(Pod pod, StateDir to, boolean exclusive, String message,
+      List<PodUuid> marked, List<String> failures) {
+    try {
+      if (moveLocked(pod, to, exclusive)) {
+        marked.add(pod.uuid());
+        events.marked(pod.uuid(), message);
+      }
+    } catch (PodNotFoundException e) {
+      // Taken by a concurrent gc, rm or run-prepared: not ours to mark.
+    } catch (PodException e) {
+      failures.add(e.getMessage());
+    }
+  }
+
+  /**
+   * Moves the pod to {@code to} while holding its lock (shared: only "not running" matters;
+   * exclusive: also keeps run-prepared out). False if the pod is locked or gone.
+   */
+  private boolean moveLocked(Pod pod, StateDir to, boolean exclusive) throws PodException {
+    try (DirLock lock = DirLock.openIfPresent(pod.dir())) {
+      if (lock == null) {
+        return false;
+      }
+      boolean got = exclusive ? lock.tryExclusive() : lock.tryShared();
+      if (!got || !lock.refersTo(pod.dir())) {
+        return false;
+      }
+      PodFiles.movePod(pod.dir(), store.podDir(to, pod.uuid()));
+      return true;
+    }
+  }
+
+  private void sweep(StateDir dir, Duration grace, List<PodUuid> deleted, List<String> failures)
+      throws PodException {
+    Instant now = clock.instant();
+    for (String name : PodStore.entries(store.stateDir(dir))) {
+      PodUuid uuid = new PodUuid(name);
+      Path podDir = store.podDir(dir, uuid);
+      if (!grace.isZero()) {
+        Optional<Instant> markedAt = Pod.ctime(podDir);
+        if (markedAt.isEmpty() || Duration.between(markedAt.get(), now).compareTo(grace) < 0) {
+          continue;
+        }
+      }
+      try {
+        if (delete(new Pod(uuid, PodState.of(dir, false), podDir))) {
+          deleted.add(uuid);
+        }
+      } catch (PodNotFoundException e) {
+        // Deleted by a concurrent gc or rm.
+      } catch (PodException e) {
+        failures.add("cannot garbage collect pod \"" + uuid + "\": " + e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Deletes a marked pod under its exclusive lock: stage1 gc (if it ran), unmount, remove.
+   * False if another process holds the lock or the pod is gone.
+   */
+  private boolean delete(Pod pod) throws PodException {
+    try (DirLock lock = DirLock.openIfPresent(pod.dir())) {
+      if (lock == null || !lock.tryExclusive() || !lock.refersTo(pod.dir())) {
+        return false;
+      }
+      events.collecting(pod.uuid());
+      if (pod.state() == PodState.EXITED_GARBAGE) {
+        runStage1Gc(pod);
+      }
+      PodTree.remove(store.podsDir(), pod.dir());
+      return true;
+    }
+  }
+
+  private void runStage1Gc(Pod pod) {
+    if (!java.nio.file.Files.exists(pod.dir().resolve("stage1").resolve("manifest"))) {
+      return; // the pod never got a stage1 (it failed before): nothing to tear down
+    }
+    try {
+      Stage1Entrypoints eps = Stage1Entrypoints.read(pod.dir());
+      Optional<Path> gc = eps.entrypoint(Stage1Entrypoints.GC);
+      if (gc.isEmpty()) {
+        return;
+      }
+      List<String> args = new ArrayList<>();
+      if (stage1.debug()) {
+        args.add("--debug");
+      }
+      if (stage1.localConfig() != null && eps.interfaceVersion() >= 5) {
+        args.add("--local-config=" + stage1.localConfig());
+      }
+      args.add(pod.uuid().value());
+      int status = Stage1Process.run(pod.dir(), gc.get(), args);
+      if (status != 0) {
+        events.warning("problem performing stage1 GC on \"" + pod.uuid() + "\": "
+            + gc.get().getFileName() + " exited with status " + status);
+      }
+    } catch (PodException e) {
+      // A pod whose stage1 is damaged or missing must still be deletable.
+      events.warning("problem performing stage1 GC on \"" + pod.uuid() + "\": "
+          + e.getMessage());
+    }
+  }
+
+  private static void requireNonNegative(Duration d, String what) throws PodException {
+    if (d.isNegative()) {
+      throw new PodException("invalid " + what + " " + d + ": must not be negative");
+    }
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+}
