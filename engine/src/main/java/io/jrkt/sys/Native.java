@@ -57,6 +57,10 @@ public final class Native {
    * Replaces this process with {@code path}. Before the exec it resets signal dispositions and the
    * signal mask, closes every fd above 2 except {@code keepFds} (whose FD_CLOEXEC it clears) and
    * changes to {@code cwd}. Returns only by throwing.
+   *
+   * <p>A missing or non-executable program, a bad {@code cwd} or a bad fd in {@code keepFds} is
+   * reported before anything changes. The other fds are closed by marking them close-on-exec, so
+   * should execve itself fail the JVM keeps working (those fds stay close-on-exec).
    */
   public static native void execve(String path, String[] argv, String[] envp, String cwd,
       int[] keepFds) throws NativeException;
