@@ -14,11 +14,6 @@ import java.util.Locale;
  */
 public final class Humanize {
   private static final String[] IEC_UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-  private static final DateTimeFormatter DATE_TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
-  private static final DateTimeFormatter OFFSET = DateTimeFormatter.ofPattern("xx", Locale.ROOT);
-  private static final DateTimeFormatter ZONE_NAME =
-      DateTimeFormatter.ofPattern("zzz", Locale.ROOT);
 
   private static final long SECOND = 1;
   private static final long MINUTE = 60 * SECOND;
@@ -52,6 +47,14 @@ public final class Humanize {
       new Magnitude(LONG_TIME, "%d years %s", YEAR),
       new Magnitude(Long.MAX_VALUE, "a long while %s", 1),
   };
+
+  /** The formatters of {@link #goTime}, built on first use: listings without --full skip them. */
+  private static final class GoLayout {
+    static final DateTimeFormatter DATE_TIME =
+        DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
+    static final DateTimeFormatter OFFSET = DateTimeFormatter.ofPattern("xx", Locale.ROOT);
+    static final DateTimeFormatter ZONE_NAME = DateTimeFormatter.ofPattern("zzz", Locale.ROOT);
+  }
 
   /** Distances below {@code bound} seconds print as {@code format}, counted in {@code unit}s. */
   private record Magnitude(long bound, String format, long unit) {}
@@ -119,7 +122,7 @@ public final class Humanize {
 
   public static String goTime(Instant t, ZoneId zone) {
     ZonedDateTime z = t.atZone(zone);
-    StringBuilder sb = new StringBuilder(DATE_TIME.format(z));
+    StringBuilder sb = new StringBuilder(GoLayout.DATE_TIME.format(z));
     int millis = z.getNano() / 1_000_000;
     if (millis != 0) {
       String frac = String.format(Locale.ROOT, "%03d", millis);
@@ -129,7 +132,7 @@ public final class Humanize {
       }
       sb.append('.').append(frac, 0, end);
     }
-    sb.append(' ').append(OFFSET.format(z)).append(' ').append(zoneAbbreviation(z));
+    sb.append(' ').append(GoLayout.OFFSET.format(z)).append(' ').append(zoneAbbreviation(z));
     return sb.toString();
   }
 
@@ -138,7 +141,7 @@ public final class Humanize {
     if (id.equals("Z") || id.equals("UTC") || id.equals("Etc/UTC")) {
       return "UTC";
     }
-    String name = ZONE_NAME.format(z);
+    String name = GoLayout.ZONE_NAME.format(z);
     if (!name.chars().anyMatch(Character::isDigit)) {
       return name;
     }
