@@ -1,0 +1,103 @@
+package io.jrkt.cli;
+
+import io.jrkt.appc.AppcException;
+import io.jrkt.appc.ImageManifest;
+import io.jrkt.pod.PodStore;
+import io.jrkt.stage1.ArgsException;
+import io.jrkt.stage1.ImageArgResolver;
+import io.jrkt.stage1.PodManifestGenerator;
+import io.jrkt.stage1.PodSetup;
+import io.jrkt.stage1.RunOptions;
+import io.jrkt.stage1.Stage1Config;
+import io.jrkt.stage1.Stage1Entrypoints;
+import io.jrkt.stage1.Stage1Exception;
+import io.jrkt.stage1.Stage1ImportCache;
+import io.jrkt.stage1.Stage1Launcher;
+import io.jrkt.stage1.Stage1Request;
+import io.jrkt.stage1.Stage1RunArgs;
+import io.jrkt.stage1.Stage1Selector;
+import io.jrkt.stage1.StoreCatalog;
+import io.jrkt.store.ImageStore;
+import io.jrkt.store.StoreException;
+import io.jrkt.store.StoreIoException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.function.Consumer;
+
+/** What run, prepare and run-prepared share: preparing a pod and handing it to the stage1. */
+final class PodLaunch {
+  /** Where the stage1 import cache lives in the data directory. */
+  static final String STAGE1_IMPORTS = "stage1-imports";
+
+  private PodLaunch() {}
+
+  static ImageStore openStore(Context ctx) throws CliException {
+    try {
+      return ImageStore.open(ctx.dataDir());
+    } catch (StoreException | StoreIoException e) {
+      throw new CliException("cannot open the image store: " + e.getMessage(), e);
+    }
+  }
+
+  /** Prepares the pod a run or prepare asks for; the result holds the pod locked. */
+  static PodSetup.Prepared prepare(Context ctx, String command, Flags flags,
+      PodSetup.Request request, ImageStore store) throws CliException {
+    Consumer<String> debug = line -> ctx.debug(command + ": " + line);
+    Consumer<String> warn = line -> ctx.err().println(command + ": warning: " + line);
+    try {
+      Stage1Config config = request.stage1() instanceof Stage1Request.Default
+          ? Stage1Config.load(Arrays.asList(ctx.systemConfig(), ctx.localConfig()))
+          : Stage1Config.NONE;
+      Stage1Selector selector = new Stage1Selector(new StoreCatalog(store),
+          new Stage1ImportCache(ctx.dataDir().resolve(STAGE1_IMPORTS)), ctx.binDir(), config,
+          Main.RKT_VERSION, debug);
+      ImageArgResolver images = new ImageArgResolver(store, ctx.insecure("image"),
+          RunFlags.pullPolicy(flags));
+      PodManifestGenerator generator = new PodManifestGenerator(Main.RKT_VERSION,
+          System.getenv());
+      return new PodSetup(store, new PodStore(ctx.dataDir()), selector, images, generator,
+          debug, warn).prepare(request);
+    } catch (Stage1Exception | ArgsException e) {
+      throw new CliException(e.getMessage(), e);
+    }
+  }
+
+  /** execve of the stage1 run entrypoint; returns only by throwing. */
+  static void handOff(Context ctx, String command, Path podDir, Stage1Entrypoints entrypoints,
+      RunOptions options, String uuid, int lockFd) throws CliException {
+    Stage1RunArgs args = Stage1RunArgs.build(entrypoints.interfaceVersion(), options, uuid);
+    for (String w : args.warnings()) {
+      ctx.err().println(command + ": warning: " + w);
+    }
+    if (ctx.debug()) {
+      try {
+        ctx.debug(command + ": starting " + entrypoints.runPath(podDir) + " "
+            + String.join(" ", args.args()));
+      } catch (Stage1Exception e) {
+        // reported by execRun below
+      }
+    }
+    ctx.out().flush();
+    ctx.err().flush();
+    try {
+      Stage1Launcher.execRun(podDir, entrypoints, args, System.getenv(), lockFd);
+    } catch (Stage1Exception e) {
+      throw new CliException(e.getMessage(), e);
+    }
+  }
+
+  /** The stage1 entrypoints of a prepared pod, from its {@code stage1/manifest}. */
+  static Stage1Entrypoints entrypointsOf(Path podDir) throws CliException {
+    Path file = podDir.resolve("stage1/manifest");
+    try {
+      return Stage1Entrypoints.of(ImageManifest.parse(Files.readAllBytes(file)));
+    } catch (IOException e) {
+      throw new CliException("cannot read the pod's stage1 manifest "
+          + io.jrkt.stage1.IoErrors.describe(e), e);
+    } catch (AppcException | Stage1Exception e) {
+      throw new CliException("bad stage1 manifest " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

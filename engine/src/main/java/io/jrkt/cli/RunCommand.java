@@ -1,0 +1,73 @@
+package io.jrkt.cli;
+
+import io.jrkt.pod.PodException;
+import io.jrkt.stage1.PodSetup;
+import io.jrkt.stage1.RunOptions;
+import io.jrkt.store.ImageStore;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code run}: prepares a pod and hands it to the stage1, which replaces this process; the exit
+ * status is the pod's.
+ */
+final class RunCommand implements Command {
+  @Override
+  public String name() {
+    return "run";
+  }
+
+  @Override
+  public String summary() {
+    return "Run image(s) in a pod";
+  }
+
+  @Override
+  public String usage() {
+    return "[flags] IMAGE [image flags] [-- image args...] [--- IMAGE ...]";
+  }
+
+  @Override
+  public void define(Flags flags) {
+    RunFlags.definePod(flags);
+    RunFlags.defineRun(flags);
+  }
+
+  @Override
+  public boolean interspersed() {
+    return false;
+  }
+
+  @Override
+  public boolean needsRoot() {
+    return true;
+  }
+
+  @Override
+  public int run(Context ctx, Flags flags, List<String> args) throws CliException {
+    PodSetup.Request request = RunFlags.podRequest(flags, args, true);
+    RunOptions options = RunFlags.runOptions(ctx, flags, request.dns());
+    PodSetup.Prepared p;
+    try (ImageStore store = PodLaunch.openStore(ctx)) {
+      p = PodLaunch.prepare(ctx, name(), flags, request, store);
+    }
+    Path dir;
+    try {
+      dir = p.pod().markRunning();
+    } catch (PodException e) {
+      PodSetup.abandon(p.pod());
+      throw new CliException(e.getMessage(), e);
+    }
+    try {
+      if (!dir.equals(p.runDir())) {
+        throw new CliException("pod " + p.pod().uuid() + " runs in " + dir + ", not in "
+            + p.runDir() + " as its run plan says");
+      }
+      PodLaunch.handOff(ctx, name(), dir, p.entrypoints(), options, p.pod().uuid().value(),
+          p.pod().lockFd());
+    } finally {
+      p.pod().close(); // only reached when the hand-off failed: the pod ends ("exited")
+    }
+    return 254;
+  }
+}

@@ -1,0 +1,223 @@
+package io.jrkt.stage1;
+
+import io.jrkt.appc.AcName;
+import io.jrkt.appc.AppcException;
+import io.jrkt.appc.ImageManifest;
+import io.jrkt.appc.PodManifest;
+import io.jrkt.appc.RuntimeApp;
+import io.jrkt.pod.NewPod;
+import io.jrkt.pod.PodException;
+import io.jrkt.pod.PodStore;
+import io.jrkt.store.ImageInfo;
+import io.jrkt.store.ImageNotFoundException;
+import io.jrkt.store.ImageStore;
+import io.jrkt.store.StoreException;
+import io.jrkt.store.StoreIoException;
+import io.jrkt.store.TreeRef;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The part of {@code run} and {@code prepare} before the hand-off: chooses the stage1, finds the
+ * images, builds the pod manifest and the run plan, and writes a new pod directory. Everything
+ * that can be checked without a pod is checked first; a failure after the pod was created
+ * removes its directory, so no half-written pod is left behind.
+ */
+public final class PodSetup {
+  private static final long TOUCH_INTERVAL_SECONDS = 60;
+
+  /**
+   * What to prepare.
+   *
+   * @param args the apps and pod flags; empty with {@code --pod-manifest}
+   * @param podManifest {@code --pod-manifest}
+   * @param uuidFileSave {@code --uuid-file-save}
+   * @param dns DNS and hosts options (run only)
+   */
+  public record Request(Optional<PodArgs> args, Optional<Path> podManifest,
+      Stage1Request stage1, Optional<Path> uuidFileSave, DnsConfig dns) {}
+
+  /**
+   * A prepared pod, still locked by this process (state "preparing").
+   *
+   * @param runDir where the pod directory will be while it runs; the run plan refers to it
+   */
+  public record Prepared(NewPod pod, Stage1Choice stage1, Stage1Entrypoints entrypoints,
+      PodManifest manifest, Path runDir) {}
+
+  private final ImageStore store;
+  private final PodStore pods;
+  private final Stage1Selector selector;
+  private final ImageArgResolver images;
+  private final PodManifestGenerator generator;
+  private final Consumer<String> debug;
+  private final Consumer<String> warn;
+
+  public PodSetup(ImageStore store, PodStore pods, Stage1Selector selector,
+      ImageArgResolver images, PodManifestGenerator generator, Consumer<String> debug,
+      Consumer<String> warn) {
+    this.store = store;
+    this.pods = pods;
+    this.selector = selector;
+    this.images = images;
+    this.generator = generator;
+    this.debug = debug;
+    this.warn = warn;
+  }
+
+  public Prepared prepare(Request r) throws Stage1Exception, ArgsException {
+    PodManifest given = r.podManifest().isPresent() ? readPodManifest(r.podManifest().get())
+        : null;
+    Stage1Request stage1Request = r.stage1();
+    if (given != null) {
+      Optional<String> override = PodManifestGenerator.stage1Override(given);
+      if (override.isPresent()) {
+        debug.accept("the pod manifest asks for stage1 " + override.get() + " ("
+            + PodManifestGenerator.STAGE1_OVERRIDE_ANNOTATION + ")");
+        stage1Request = Stage1Request.ByName.parse(override.get());
+      }
+    }
+    Stage1Choice stage1 = selector.select(stage1Request);
+    debug.accept(stage1.describe());
+    Stage1Entrypoints entrypoints = Stage1Entrypoints.of(stage1.image().manifest());
+    entrypoints.runPath(Path.of("/")); // a stage1 without a run entrypoint cannot run a pod
+    int appCount = given != null ? given.apps().size() : r.args().get().apps().size();
+    stage1.flavor().checkAppCount(appCount);
+
+    PodManifest manifest;
+    Map<AcName, ImageManifest> manifests = new HashMap<>();
+    if (given != null) {
+      manifest = generator.complete(given, stage1.image().name());
+      for (RuntimeApp ra : manifest.apps()) {
+        manifests.put(ra.name(), storedManifest(ra));
+      }
+    } else {
+      PodArgs args = r.args().get();
+      List<ResolvedImage> resolved = new ArrayList<>();
+      for (AppArgs a : args.apps()) {
+        resolved.add(images.resolve(a.image()));
+      }
+      manifest = generator.generate(args, resolved, stage1.image().name());
+      for (int i = 0; i < resolved.size(); i++) {
+        manifests.put(manifest.apps().get(i).name(), resolved.get(i).manifest());
+      }
+    }
+    TreeInfo stage1Tree = tree(stage1.image().id(), "stage1 " + stage1.image().displayName());
+    Map<AcName, TreeInfo> trees = new HashMap<>();
+    for (RuntimeApp ra : manifest.apps()) {
+      trees.put(ra.name(), tree(ra.image().id(), "app \"" + ra.name() + "\""));
+    }
+
+    NewPod pod;
+    try {
+      pod = pods.create();
+    } catch (PodException e) {
+      throw new Stage1Exception(e.getMessage(), e);
+    }
+    try {
+      if (r.uuidFileSave().isPresent()) {
+        saveUuid(r.uuidFileSave().get(), pod.uuid().value());
+      }
+      Path runDir = pod.dir().getParent().resolveSibling("run").resolve(pod.uuid().value());
+      RunPlanner.Result plan = new RunPlanner(stage1.flavor(), runDir, null)
+          .plan(manifest, manifests, app -> trees.get(app).rootfs());
+      plan.warnings().forEach(warn);
+      new PodPreparer(debug).prepare(pod.dir(), manifest, stage1Tree,
+          stage1.image().manifest(), manifests, trees, plan);
+      r.dns().write(pod.dir());
+      touch(stage1, manifest);
+      return new Prepared(pod, stage1, entrypoints, manifest, runDir);
+    } catch (Stage1Exception | IOException | RuntimeException e) {
+      abandon(pod);
+      if (e instanceof Stage1Exception) {
+        throw (Stage1Exception) e;
+      }
+      throw new Stage1Exception("cannot prepare pod " + pod.uuid() + ": " + (e instanceof IOException
+          ? IoErrors.describe((IOException) e) : e.getMessage()), e);
+    }
+  }
+
+  /** Removes a pod this process created and still holds (nothing half-written stays). */
+  public static void abandon(NewPod pod) {
+    try {
+      PodPreparer.deleteTree(pod.dir());
+    } catch (IOException e) {
+      // What is left is an unlocked prepare/ dir: an aborted prepare, which gc collects.
+    }
+    pod.close();
+  }
+
+  private static PodManifest readPodManifest(Path file) throws ArgsException {
+    try {
+      return PodManifest.parse(Files.readAllBytes(file));
+    } catch (IOException e) {
+      throw new ArgsException("--pod-manifest: cannot read " + IoErrors.describe(e));
+    } catch (AppcException e) {
+      throw new ArgsException("--pod-manifest " + file + ": " + e.getMessage());
+    }
+  }
+
+  private ImageManifest storedManifest(RuntimeApp ra) throws Stage1Exception {
+    String id = ra.image().id().value();
+    try {
+      ImageInfo info = store.resolve(id);
+      return store.manifest(info.id());
+    } catch (ImageNotFoundException e) {
+      throw new Stage1Exception("--pod-manifest: app \"" + ra.name() + "\": image " + id
+          + " is not in the store (fetch it first)", e);
+    } catch (StoreException | StoreIoException e) {
+      throw new Stage1Exception("--pod-manifest: app \"" + ra.name() + "\": image " + id + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  private TreeInfo tree(io.jrkt.appc.ImageId id, String what) throws Stage1Exception {
+    try {
+      TreeRef t = store.tree(id);
+      return new TreeInfo(t.treeStoreId(), t.dir(), t.rootfs());
+    } catch (StoreException | io.jrkt.aci.ImageException | StoreIoException e) {
+      throw new Stage1Exception(what + ": cannot render image " + id + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Updates the images' last-used time, which {@code image list} shows and {@code image gc}
+   * goes by; a time less than a minute old is left as it is, which spares frequent runs the
+   * store's synced writes.
+   */
+  private void touch(Stage1Choice stage1, PodManifest manifest) {
+    Instant stale = Instant.now().minusSeconds(TOUCH_INTERVAL_SECONDS);
+    try {
+      touchIfOlder(stage1.image().id(), stale);
+      for (RuntimeApp ra : manifest.apps()) {
+        touchIfOlder(ra.image().id(), stale);
+      }
+    } catch (StoreIoException e) {
+      debug.accept("cannot update the images' last-used time: " + e.getMessage());
+    }
+  }
+
+  private void touchIfOlder(io.jrkt.appc.ImageId id, Instant stale) {
+    Optional<ImageInfo> info = store.get(id);
+    if (info.isPresent() && info.get().lastUsed().isBefore(stale)) {
+      store.touch(id);
+    }
+  }
+
+  private static void saveUuid(Path file, String uuid) throws Stage1Exception {
+    try {
+      Files.write(file, uuid.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new Stage1Exception("--uuid-file-save: cannot write " + IoErrors.describe(e), e);
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package io.jrkt.stage1;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What stage0 must know about a kind of stage1: its image name, the image file shipped next to
+ * the launcher, how many apps it can run, and whether host volumes default to recursive binds.
+ * A stage1 image with another name is a {@link #custom} flavor with no such limits.
+ *
+ * @param maxApps 0 for no limit
+ */
+public record Stage1Flavor(String name, String imageName, Optional<String> bundledFile,
+    int maxApps, boolean recursiveVolumesByDefault) {
+
+  public static final Stage1Flavor FLY = new Stage1Flavor("fly", "coreos.com/rkt/stage1-fly",
+      Optional.of("stage1-fly.aci"), 1, false);
+  public static final Stage1Flavor COREOS = new Stage1Flavor("coreos",
+      "coreos.com/rkt/stage1-coreos", Optional.of("stage1-coreos.aci"), 0, true);
+  public static final Stage1Flavor KVM = new Stage1Flavor("kvm", "coreos.com/rkt/stage1-kvm",
+      Optional.of("stage1-kvm.aci"), 0, true);
+
+  private static final List<Stage1Flavor> KNOWN = List.of(FLY, COREOS, KVM);
+
+  /** The known flavor of an image name. */
+  public static Optional<Stage1Flavor> known(String imageName) {
+    for (Stage1Flavor f : KNOWN) {
+      if (f.imageName.equals(imageName)) {
+        return Optional.of(f);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The flavor of a stage1 image: a known one by name, or {@link #custom}. */
+  public static Stage1Flavor of(String imageName) {
+    return known(imageName).orElseGet(() -> custom(imageName));
+  }
+
+  public static Stage1Flavor custom(String imageName) {
+    return new Stage1Flavor("custom", imageName, Optional.empty(), 0, true);
+  }
+
+  /** Refuses pods this flavor cannot run. */
+  public void checkAppCount(int apps) throws Stage1Exception {
+    if (maxApps > 0 && apps > maxApps) {
+      String noun = maxApps == 1 ? "exactly one app" : "at most " + maxApps + " apps";
+      throw new Stage1Exception("stage1-" + name + " supports " + noun + " per pod; got " + apps);
+    }
+  }
+}
