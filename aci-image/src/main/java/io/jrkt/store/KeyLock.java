@@ -1,0 +1,103 @@
+package io.jrkt.store;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * An exclusive lock on one store key, held across processes by a POSIX lock on a lock file and
+ * across threads of this JVM by an in-memory lock taken first.
+ *
+ * <p>The in-memory lock matters for correctness, not only for speed: POSIX locks belong to the
+ * process, and closing any descriptor of the file drops them all, so a JVM must never have the
+ * same lock file open twice. Lock files are never deleted (a waiter could end up holding a lock
+ * on an unlinked file while another process locks a new one).
+ */
+final class KeyLock implements AutoCloseable {
+  private static final ConcurrentHashMap<Path, ReentrantLock> LOCAL = new ConcurrentHashMap<>();
+
+  private final ReentrantLock local;
+  private final FileChannel channel;
+  private final FileLock lock;
+
+  private KeyLock(ReentrantLock local, FileChannel channel, FileLock lock) {
+    this.local = local;
+    this.channel = channel;
+    this.lock = lock;
+  }
+
+  /** Waits for the lock. */
+  static KeyLock acquire(Path lockFile) throws IOException {
+    ReentrantLock local = localLock(lockFile);
+    if (local.isHeldByCurrentThread()) {
+      throw new IllegalStateException("lock " + lockFile + " is already held by this thread");
+    }
+    local.lock();
+    FileChannel ch = null;
+    try {
+      ch = open(lockFile);
+      return new KeyLock(local, ch, ch.lock());
+    } catch (IOException | RuntimeException | Error e) {
+      closeQuietly(ch);
+      local.unlock();
+      throw e;
+    }
+  }
+
+  /** Takes the lock if nobody holds it; null otherwise. */
+  static KeyLock tryAcquire(Path lockFile) throws IOException {
+    ReentrantLock local = localLock(lockFile);
+    if (local.isHeldByCurrentThread() || !local.tryLock()) {
+      return null;
+    }
+    FileChannel ch = null;
+    try {
+      ch = open(lockFile);
+      FileLock l = ch.tryLock();
+      if (l == null) {
+        ch.close();
+        local.unlock();
+        return null;
+      }
+      return new KeyLock(local, ch, l);
+    } catch (IOException | RuntimeException | Error e) {
+      closeQuietly(ch);
+      local.unlock();
+      throw e;
+    }
+  }
+
+  private static ReentrantLock localLock(Path lockFile) {
+    return LOCAL.computeIfAbsent(lockFile.toAbsolutePath().normalize(), k -> new ReentrantLock());
+  }
+
+  private static FileChannel open(Path lockFile) throws IOException {
+    return FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+  }
+
+  private static void closeQuietly(FileChannel ch) {
+    if (ch != null) {
+      try {
+        ch.close();
+      } catch (IOException ignored) {
+        // Closing drops the lock, which is what is wanted.
+      }
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      if (lock.isValid()) {
+        lock.release();
+      }
+      channel.close();
+    } finally {
+      local.unlock();
+    }
+  }
+}

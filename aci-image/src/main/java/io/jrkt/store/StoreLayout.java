@@ -1,0 +1,105 @@
+package io.jrkt.store;
+
+import io.jrkt.appc.ImageId;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where things live under {@code cas/}. The blob and manifest directories keep rkt's diskv
+ * layout: hash algorithm, then the first two hex digits, then the key.
+ */
+final class StoreLayout {
+  static final String TREE_ID_PREFIX = "deps-";
+  static final String RENDERED = "rendered";
+  static final String HASH = "hash";
+  static final String IMAGE = "image";
+
+  private final Path cas;
+
+  StoreLayout(Path cas) {
+    this.cas = cas;
+  }
+
+  Path cas() {
+    return cas;
+  }
+
+  Path blobRoot() {
+    return cas.resolve("blob").resolve("sha512");
+  }
+
+  Path manifestRoot() {
+    return cas.resolve("imageManifest").resolve("sha512");
+  }
+
+  Path infoDir() {
+    return cas.resolve("imageinfo");
+  }
+
+  Path treeRoot() {
+    return cas.resolve("tree");
+  }
+
+  Path imageLocks() {
+    return cas.resolve("imagelocks");
+  }
+
+  Path treeLocks() {
+    return cas.resolve("treestorelocks");
+  }
+
+  Path tmp() {
+    return cas.resolve("tmp");
+  }
+
+  Path blob(ImageId id) {
+    return blobRoot().resolve(id.hex().substring(0, 2)).resolve(id.value());
+  }
+
+  Path manifest(ImageId id) {
+    return manifestRoot().resolve(id.hex().substring(0, 2)).resolve(id.value());
+  }
+
+  Path info(ImageId id) {
+    return infoDir().resolve(id.value());
+  }
+
+  Path tree(String treeStoreId) {
+    return treeRoot().resolve(treeStoreId);
+  }
+
+  Path imageLock(ImageId id) {
+    return imageLocks().resolve(id.value());
+  }
+
+  Path treeLock(String treeStoreId) {
+    return treeLocks().resolve(treeStoreId);
+  }
+
+  void createDirectories() throws IOException {
+    for (Path p : new Path[] {blobRoot(), manifestRoot(), infoDir(), treeRoot(), imageLocks(),
+        treeLocks(), tmp()}) {
+      Files.createDirectories(p);
+    }
+  }
+
+  /** Whether a string has the form of a tree store id. */
+  static boolean isTreeStoreId(String s) {
+    return s.startsWith(TREE_ID_PREFIX) && isImageKey(s.substring(TREE_ID_PREFIX.length()));
+  }
+
+  /** Whether a string has the form of an image key ({@code sha512-} and 64 lowercase hex). */
+  static boolean isImageKey(String s) {
+    if (s.length() != ImageId.PREFIX.length() + 64 || !s.startsWith(ImageId.PREFIX)) {
+      return false;
+    }
+    for (int i = ImageId.PREFIX.length(); i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,52 @@
+package io.jrkt.store;
+
+import io.jrkt.aci.FileTrees;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A private directory under {@code cas/tmp/} for one operation, locked (by {@code .lock} inside
+ * it) for as long as it is in use, so that gc can tell abandoned work from work in progress.
+ * Closing deletes whatever is still in it.
+ */
+final class Workspace implements AutoCloseable {
+  static final String LOCK_FILE = ".lock";
+
+  private final Path dir;
+  private final KeyLock lock;
+
+  private Workspace(Path dir, KeyLock lock) {
+    this.dir = dir;
+    this.lock = lock;
+  }
+
+  static Workspace create(Path tmpRoot, String kind) throws IOException {
+    Path dir = Files.createTempDirectory(tmpRoot, kind + "-");
+    KeyLock lock;
+    try {
+      lock = KeyLock.acquire(dir.resolve(LOCK_FILE));
+    } catch (IOException | RuntimeException e) {
+      FileTrees.deleteRecursively(dir);
+      throw e;
+    }
+    return new Workspace(dir, lock);
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  Path resolve(String name) {
+    return dir.resolve(name);
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      FileTrees.deleteRecursively(dir);
+    } finally {
+      lock.close();
+    }
+  }
+}

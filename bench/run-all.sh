@@ -1,0 +1,113 @@
+#!/bin/sh
+# Runs every benchmark and writes docs/benchmarks.md. Needs root and a built tree.
+# BENCH_RUNS (default 20), BENCH_FETCH_RUNS (5) and BENCH_PODS (100) change the effort;
+# BENCH_DIR chooses the scratch directory (default: a new one under /var/tmp); JRKT another
+# launcher than bin/jrkt.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+[ "$(id -u)" -eq 0 ] || { echo "bench: run as root" >&2; exit 1; }
+export JRKT=${JRKT:-$root/bin/jrkt}
+[ -x "$JRKT" ] || { echo "bench: $JRKT missing: make build" >&2; exit 1; }
+
+work=${BENCH_DIR:-$(mktemp -d /var/tmp/jrkt-bench.XXXXXX)}
+mkdir -p "$work"
+results=$work/results.tsv
+: > "$results"
+export BENCH_RESULTS=$results
+cleanup() {
+  for d in "$work"/*-data; do
+    [ -d "$d" ] && "$JRKT" --dir="$d" gc --grace-period=0s --expire-prepared=0s \
+      >/dev/null 2>&1 || true
+  done
+  rm -rf --one-file-system "$work"
+}
+trap cleanup EXIT
+
+status=0
+for b in run fetch list; do
+  sh "$here/$b.sh" "$work" || { echo "bench: $b failed" >&2; status=1; }
+done
+
+# Figures used in the verdicts.
+value() { awk -F'\t' -v w="$1" '$2 ~ w { print $3; exit }' "$results"; }
+run_ms=$(value '^jrkt run, fly')
+floor_fetch=$(value '^floor: sha512sum')
+fetch_ms=$(value '^jrkt fetch')
+list_ms=$(value '^jrkt list [(]')
+verdict() { # verdict VALUE LIMIT
+  if [ -z "$1" ] || [ -z "$2" ]; then echo "not measured"; return; fi
+  awk -v v="$1" -v l="$2" 'BEGIN { print (v <= l) ? "met" : "missed" }'
+}
+fetch_limit=$( [ -n "$floor_fetch" ] && awk -v f="$floor_fetch" 'BEGIN { printf "%.1f", f * 1.2 }' || true)
+ratio=$( [ -n "$floor_fetch" ] && [ -n "$fetch_ms" ] \
+  && awk -v a="$fetch_ms" -v f="$floor_fetch" 'BEGIN { printf "%.2f", a / f }' || true)
+
+os=$(. /etc/os-release && echo "$PRETTY_NAME")
+debver=$(cat /etc/debian_version 2>/dev/null || echo "?")
+mem=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+java=$(java -version 2>&1 | head -1)
+tool=$(command -v hyperfine >/dev/null 2>&1 && hyperfine --version || echo "shell loop, date +%s%N")
+
+out=$root/docs/benchmarks.md
+mkdir -p "$root/docs"
+{
+  echo "# Benchmarks"
+  echo
+  echo "Produced by \`make bench\` (bench/run-all.sh); all figures come from one run on one"
+  echo "machine. Times are medians of repeated runs; peak RSS is GNU time's maximum resident"
+  echo "set size (median of 3 runs), covering every process of the command. Each jrkt figure"
+  echo "sits next to its floor: what the kernel and standard tools need for the same work."
+  echo
+  echo "## Machine"
+  echo
+  echo "| | |"
+  echo "|---|---|"
+  echo "| date | $(date -u '+%Y-%m-%d %H:%M UTC') |"
+  echo "| OS | $os (Debian $debver) |"
+  echo "| kernel | $(uname -r) |"
+  echo "| CPU | $cpu, \`nproc\` = $(nproc) |"
+  echo "| memory | $mem |"
+  echo "| Java | $java |"
+  echo "| timing | $tool |"
+  echo
+  echo "## Targets"
+  echo
+  echo "| target | figure | verdict |"
+  echo "|---|---|---|"
+  echo "| fly run of /bin/true ≤ 100 ms | ${run_ms:-?} ms | $(verdict "$run_ms" 100) |"
+  echo "| fetch of ~100 MB gzip ACI ≤ 1.2 × floor (${fetch_limit:-?} ms) | ${fetch_ms:-?} ms (${ratio:-?} × floor) | $(verdict "$fetch_ms" "$fetch_limit") |"
+  echo "| list with 100 exited pods ≤ 250 ms | ${list_ms:-?} ms | $(verdict "$list_ms" 250) |"
+  echo
+  echo "## Results"
+  echo
+  for group in run fetch list; do
+    echo "### $group"
+    echo
+    echo "| what | median | peak RSS | runs |"
+    echo "|---|---:|---:|---:|"
+    awk -F'\t' -v g="$group" '$1 == g {
+      rss = ($4 ~ /^[0-9]+$/) ? sprintf("%.1f MiB", $4 / 1024) : $4
+      printf "| %s | %s ms | %s | %s |\n", $2, $3, rss, $5 }' "$results"
+    echo
+  done
+  if [ -s "$work/results.notes" ]; then
+    echo "## Notes"
+    echo
+    sed 's/^/- /' "$work/results.notes"
+    echo
+  fi
+  echo "## Commands"
+  echo
+  echo "\$WORK is the benchmark's scratch directory; bin/jrkt-without-cds stands for a copy of"
+  echo "the launcher that does not map lib/jrkt.jsa."
+  echo
+  echo '```'
+  awk -F'\t' '{ print $6 }' "$results" \
+    | sed "s|$work|\$WORK|g; s|$(dirname "$JRKT")/|bin/|g; s|$root/|./|g" \
+    | sed 's|\.jrkt-bench-nocds\.[0-9]*|jrkt-without-cds|'
+  echo '```'
+} > "$out"
+echo "bench: wrote $out" >&2
+exit "$status"

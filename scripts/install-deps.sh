@@ -1,0 +1,55 @@
+#!/bin/sh
+# Installs the Debian 12 packages jrkt needs to build, test and benchmark.
+# Idempotent: asks apt only for packages that are not installed yet, so a
+# second run costs one dpkg-query.
+set -eu
+
+PACKAGES="
+openjdk-17-jdk-headless
+maven
+gcc
+libc6-dev
+make
+busybox-static
+umoci
+gnupg
+systemd-container
+util-linux
+iproute2
+containernetworking-plugins
+qemu-system-x86
+tar
+gzip
+bzip2
+xz-utils
+zstd
+hyperfine
+time
+"
+
+missing=
+for p in $PACKAGES; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+  [ "$status" = installed ] || missing="$missing $p"
+done
+
+if [ -z "$missing" ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing packages:$missing (run as root to install them)" >&2
+  exit 1
+fi
+
+echo "install-deps: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+# Wait for another apt run instead of failing on its lock.
+apt_opts="-y -q -o DPkg::Lock::Timeout=600 --no-install-recommends"
+# shellcheck disable=SC2086
+if ! apt-get install $apt_opts $missing; then
+  # A stale package list is the usual cause on a fresh machine.
+  apt-get update -q -o DPkg::Lock::Timeout=600
+  # shellcheck disable=SC2086
+  apt-get install $apt_opts $missing
+fi

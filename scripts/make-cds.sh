@@ -1,0 +1,93 @@
+#!/bin/sh
+# Builds lib/jrkt.jsa, the class-data archive the launcher maps at start-up.
+#
+# Records the classes that representative commands load (-XX:DumpLoadedClassList), then
+# dumps them into a static archive made with exactly the launcher's JVM flags and class path
+# (the JVM maps an archive only when both match). When run as root with bin/stage1-fly.aci
+# present, a fetch and a fly run of a busybox ACI are recorded too: that is the path whose
+# start-up time matters most.
+#
+# Usage: make-cds.sh [BIN_DIR]   (default: bin next to this script's parent)
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+bin=$(cd "${1:-$here/../bin}" && pwd)
+lib=$(cd "$bin/../lib" && pwd)
+launcher=$bin/jrkt
+archive=$lib/jrkt.jsa
+
+[ -x "$launcher" ] || { echo "make-cds: $launcher not found; build first" >&2; exit 1; }
+
+# A stale archive would be mapped while recording (or rejected); start from none.
+rm -f "$archive"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/jrkt-cds.XXXXXX")
+data=$work/data
+cleanup() {
+  if [ -d "$data" ]; then
+    "$launcher" --dir="$data" gc --grace-period=0s --expire-prepared=0s >/dev/null 2>&1 || true
+  fi
+  rm -rf --one-file-system "$work"
+}
+trap cleanup EXIT
+
+# Variants of the launcher, kept in BIN so that they resolve LIB the way the launcher does.
+# They differ from it only in the JVM options inserted after "exec java".
+variant() {
+  out=$1 opts=$2
+  sed "s|^exec java |exec java $opts |" "$launcher" > "$out"
+  grep -q "^exec java $opts " "$out" || {
+    echo "make-cds: $launcher has no 'exec java' line to extend; archive not built" >&2
+    exit 1
+  }
+  chmod 0755 "$out"
+}
+recorder=$bin/.jrkt-cds-record.$$
+dumper=$bin/.jrkt-cds-dump.$$
+trap 'rm -f "$recorder" "$dumper"; cleanup' EXIT
+
+n=0
+record() {
+  n=$((n + 1))
+  variant "$recorder" "-Xshare:off -XX:DumpLoadedClassList=$work/classes.$n"
+  "$recorder" "$@" >/dev/null 2>&1 </dev/null || true
+}
+
+record help
+record version
+record --dir="$data" list
+record --dir="$data" list --format=json
+record --dir="$data" image list
+record --dir="$data" status 00000000
+record --dir="$data" gc --grace-period=0s
+record --dir="$data" image gc
+if [ "$(id -u)" -eq 0 ] && [ -f "$bin/stage1-fly.aci" ] && [ -x /bin/busybox ]; then
+  sh "$here/make-test-aci.sh" "$work/busybox.aci"
+  record --dir="$data" fetch --insecure-options=image "$work/busybox.aci"
+  record --dir="$data" run --insecure-options=image \
+    --stage1-name=coreos.com/rkt/stage1-fly "$work/busybox.aci"
+  record --dir="$data" run --insecure-options=image \
+    --stage1-name=coreos.com/rkt/stage1-fly "$work/busybox.aci"
+  record --dir="$data" prepare --quiet --insecure-options=image \
+    --stage1-name=coreos.com/rkt/stage1-fly "$work/busybox.aci"
+  record --dir="$data" list
+  record --dir="$data" image list
+  record --dir="$data" gc --grace-period=0s --expire-prepared=0s
+fi
+
+# One list, first occurrence order kept (a class before the lambda forms that name it).
+cat "$work"/classes.* | awk '!seen[$0]++' > "$work/classes"
+count=$(grep -vc '^@' "$work/classes" || true)
+
+# Dumped under the default G1 collector: only then does the archive carry heap objects (the
+# archived module graph), which a G1 runtime maps; a Serial runtime still maps the classes.
+variant "$dumper" "-Xshare:dump -XX:SharedClassListFile=$work/classes -XX:SharedArchiveFile=$archive.tmp"
+sed -i '/^exec java /s/ -XX:+UseSerialGC / /' "$dumper"
+if ! "$dumper" >"$work/dump.log" 2>&1; then
+  echo "make-cds: dump failed; the launcher runs without an archive:" >&2
+  tail -5 "$work/dump.log" >&2
+  rm -f "$archive.tmp"
+  exit 1
+fi
+mv -f "$archive.tmp" "$archive"
+echo "make-cds: $archive ($count classes)" >&2
