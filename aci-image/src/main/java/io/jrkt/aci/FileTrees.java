@@ -8,7 +8,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
@@ -151,10 +150,5 @@ public final class FileTrees {
     } catch (IOException | UnsupportedOperationException ignored) {
       // A link's own mtime is cosmetic.
     }
-  }
-
-  /** Moves {@code from} to {@code to} with one rename(2). */
-  public static void rename(Path from, Path to) throws IOException {
-    Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
   }
 }

@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -48,7 +46,7 @@ public final class TreeBuilder {
   private final TreeMap<String, TreeNode> nodes = new TreeMap<>();
   private final Map<String, FileTime> dirTimes = new HashMap<>();
   private final byte[] buffer;
-  private final MessageDigest sha256;
+  private final ContentChecksum checksum = new ContentChecksum();
   private boolean dryRun;
   private boolean finished;
   private int skippedDevices;
@@ -61,11 +59,6 @@ public final class TreeBuilder {
     this.image = image;
     this.dryRun = dryRun;
     this.buffer = dryRun ? null : new byte[BUFFER];
-    try {
-      this.sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new AssertionError("every JDK has SHA-256", e);
-    }
   }
 
   /**
@@ -73,7 +66,11 @@ public final class TreeBuilder {
    * {@code rootfs/} below {@code treeDir}, which must exist and be empty.
    */
   public static TreeBuilder forTree(Path treeDir, String image) throws IOException {
-    TreeBuilder b = new TreeBuilder(treeDir, false, Ownership.probe(treeDir), image, false);
+    return forTree(treeDir, image, Ownership.probe(treeDir));
+  }
+
+  static TreeBuilder forTree(Path treeDir, String image, Ownership owners) throws IOException {
+    TreeBuilder b = new TreeBuilder(treeDir, false, owners, image, false);
     b.implicitDirectory(ArchivePaths.ROOTFS);
     return b;
   }
@@ -190,13 +187,13 @@ public final class TreeBuilder {
       return;
     }
     Path dest = dest(path);
-    sha256.reset();
+    checksum.reset();
     long size = 0;
     try (FileChannel out = FileChannel.open(dest, StandardOpenOption.CREATE_NEW,
         StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
       int n;
       while ((n = data.read(buffer, 0, buffer.length)) > 0) {
-        sha256.update(buffer, 0, n);
+        checksum.update(buffer, 0, n);
         ByteBuffer bb = ByteBuffer.wrap(buffer, 0, n);
         while (bb.hasRemaining()) {
           out.write(bb);
@@ -208,7 +205,7 @@ public final class TreeBuilder {
     // After chown, which clears setuid/setgid bits.
     Files.setAttribute(dest, "unix:mode", mode & 07777);
     setTimes(dest, mtime);
-    nodes.put(path, TreeNode.file(mode, owner[0], owner[1], sha256.digest(), size));
+    nodes.put(path, TreeNode.file(mode, owner[0], owner[1], checksum.value(), size));
   }
 
   private void symlink(String path, String name, String target, int uid, int gid, FileTime mtime)
@@ -378,9 +375,8 @@ public final class TreeBuilder {
       }
     }
     Files.setAttribute(dest, "unix:mode", 0644);
-    sha256.reset();
     nodes.put(ArchivePaths.MANIFEST, TreeNode.file(0644, owners.createdUid(),
-        owners.createdGid(), sha256.digest(manifest), manifest.length));
+        owners.createdGid(), ContentChecksum.of(manifest), manifest.length));
   }
 
   /**

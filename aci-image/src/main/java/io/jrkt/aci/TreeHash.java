@@ -17,8 +17,8 @@ import java.util.TreeMap;
 
 /**
  * The hash of a rendered tree (its {@code manifest} and {@code rootfs/}): SHA-512 over one record
- * per path in sorted order, holding the path, type, permission bits, owner, link target and the
- * SHA-256 of file content. Extraction computes it from what it wrote, without reading anything
+ * per path in sorted order, holding the path, type, permission bits, owner, link target, and the
+ * size and {@link ContentChecksum} of file content. Extraction computes it from what it wrote, without reading anything
  * back; {@link #compute} recomputes it from disk to detect a damaged tree.
  */
 public final class TreeHash {
@@ -46,6 +46,7 @@ public final class TreeHash {
         if (n.content() != null) {
           hex(sb, n.content());
         }
+        sb.append(' ').append(n.size());
       } else if (n.type() == TreeNode.Type.SYMLINK) {
         sb.append(' ').append(n.linkTarget().length()).append(':').append(n.linkTarget());
       }
@@ -65,11 +66,11 @@ public final class TreeHash {
   /** Reads the nodes of a tree directory: {@code manifest} and everything in {@code rootfs}. */
   public static SortedMap<String, TreeNode> scan(Path treeDir) throws IOException {
     TreeMap<String, TreeNode> nodes = new TreeMap<>();
-    MessageDigest sha256 = sha256();
+    ContentChecksum checksum = new ContentChecksum();
     byte[] buf = new byte[128 * 1024];
     Path manifest = treeDir.resolve(ArchivePaths.MANIFEST);
     if (Files.exists(manifest, LinkOption.NOFOLLOW_LINKS)) {
-      nodes.put(ArchivePaths.MANIFEST, node(manifest, sha256, buf));
+      nodes.put(ArchivePaths.MANIFEST, node(manifest, checksum, buf));
     }
     Path rootfs = treeDir.resolve(ArchivePaths.ROOTFS);
     if (!Files.exists(rootfs, LinkOption.NOFOLLOW_LINKS)) {
@@ -79,20 +80,20 @@ public final class TreeHash {
       @Override
       public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
           throws IOException {
-        nodes.put(treeDir.relativize(dir).toString(), node(dir, sha256, buf));
+        nodes.put(treeDir.relativize(dir).toString(), node(dir, checksum, buf));
         return FileVisitResult.CONTINUE;
       }
 
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        nodes.put(treeDir.relativize(file).toString(), node(file, sha256, buf));
+        nodes.put(treeDir.relativize(file).toString(), node(file, checksum, buf));
         return FileVisitResult.CONTINUE;
       }
     });
     return nodes;
   }
 
-  private static TreeNode node(Path p, MessageDigest sha256, byte[] buf) throws IOException {
+  private static TreeNode node(Path p, ContentChecksum checksum, byte[] buf) throws IOException {
     Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,gid", LinkOption.NOFOLLOW_LINKS);
     int mode = (Integer) a.get("mode");
     int uid = (Integer) a.get("uid");
@@ -103,16 +104,16 @@ public final class TreeHash {
       case 0120000:
         return TreeNode.symlink(uid, gid, Files.readSymbolicLink(p).toString());
       case 0100000: {
-        sha256.reset();
+        checksum.reset();
         long size = 0;
         try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
           int n;
           while ((n = in.read(buf)) > 0) {
-            sha256.update(buf, 0, n);
+            checksum.update(buf, 0, n);
             size += n;
           }
         }
-        return TreeNode.file(mode, uid, gid, sha256.digest(), size);
+        return TreeNode.file(mode, uid, gid, checksum.value(), size);
       }
       default:
         return new TreeNode(TreeNode.Type.OTHER, mode, uid, gid, null, null, 0);
@@ -133,11 +134,4 @@ public final class TreeHash {
     }
   }
 
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new AssertionError("every JDK has SHA-256", e);
-    }
-  }
 }

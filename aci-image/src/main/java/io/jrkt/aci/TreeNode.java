@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * What one path of a rendered tree is: its type, permission bits (07777), owner, and for a
- * symbolic link its target, for a regular file the SHA-256 of its content. The tree hash is made
+ * symbolic link its target, for a regular file its size and content checksum. The tree hash is made
  * of these; mtimes are preserved on disk but not hashed.
  */
 public record TreeNode(Type type, int mode, int uid, int gid, String linkTarget, byte[] content,
@@ -30,8 +30,8 @@ public record TreeNode(Type type, int mode, int uid, int gid, String linkTarget,
     return new TreeNode(Type.DIRECTORY, mode, uid, gid, null, null, 0);
   }
 
-  static TreeNode file(int mode, int uid, int gid, byte[] sha256, long size) {
-    return new TreeNode(Type.FILE, mode, uid, gid, null, sha256, size);
+  static TreeNode file(int mode, int uid, int gid, byte[] checksum, long size) {
+    return new TreeNode(Type.FILE, mode, uid, gid, null, checksum, size);
   }
 
   static TreeNode symlink(int uid, int gid, String target) {

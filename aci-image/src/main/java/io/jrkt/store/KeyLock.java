@@ -18,13 +18,21 @@ import java.util.concurrent.locks.ReentrantLock;
  * on an unlinked file while another process locks a new one).
  */
 final class KeyLock implements AutoCloseable {
-  private static final ConcurrentHashMap<Path, ReentrantLock> LOCAL = new ConcurrentHashMap<>();
+  /** The in-JVM side of one lock file; dropped from the map when nobody uses it any more. */
+  private static final class Local {
+    final ReentrantLock lock = new ReentrantLock();
+    int users;
+  }
 
-  private final ReentrantLock local;
+  private static final ConcurrentHashMap<Path, Local> LOCAL = new ConcurrentHashMap<>();
+
+  private final Path key;
+  private final Local local;
   private final FileChannel channel;
   private final FileLock lock;
 
-  private KeyLock(ReentrantLock local, FileChannel channel, FileLock lock) {
+  private KeyLock(Path key, Local local, FileChannel channel, FileLock lock) {
+    this.key = key;
     this.local = local;
     this.channel = channel;
     this.lock = lock;
@@ -32,26 +40,31 @@ final class KeyLock implements AutoCloseable {
 
   /** Waits for the lock. */
   static KeyLock acquire(Path lockFile) throws IOException {
-    ReentrantLock local = localLock(lockFile);
-    if (local.isHeldByCurrentThread()) {
+    Path key = key(lockFile);
+    Local local = join(key);
+    if (local.lock.isHeldByCurrentThread()) {
+      leave(key);
       throw new IllegalStateException("lock " + lockFile + " is already held by this thread");
     }
-    local.lock();
+    local.lock.lock();
     FileChannel ch = null;
     try {
       ch = open(lockFile);
-      return new KeyLock(local, ch, ch.lock());
+      return new KeyLock(key, local, ch, ch.lock());
     } catch (IOException | RuntimeException | Error e) {
       closeQuietly(ch);
-      local.unlock();
+      local.lock.unlock();
+      leave(key);
       throw e;
     }
   }
 
   /** Takes the lock if nobody holds it; null otherwise. */
   static KeyLock tryAcquire(Path lockFile) throws IOException {
-    ReentrantLock local = localLock(lockFile);
-    if (local.isHeldByCurrentThread() || !local.tryLock()) {
+    Path key = key(lockFile);
+    Local local = join(key);
+    if (local.lock.isHeldByCurrentThread() || !local.lock.tryLock()) {
+      leave(key);
       return null;
     }
     FileChannel ch = null;
@@ -60,19 +73,33 @@ final class KeyLock implements AutoCloseable {
       FileLock l = ch.tryLock();
       if (l == null) {
         ch.close();
-        local.unlock();
+        local.lock.unlock();
+        leave(key);
         return null;
       }
-      return new KeyLock(local, ch, l);
+      return new KeyLock(key, local, ch, l);
     } catch (IOException | RuntimeException | Error e) {
       closeQuietly(ch);
-      local.unlock();
+      local.lock.unlock();
+      leave(key);
       throw e;
     }
   }
 
-  private static ReentrantLock localLock(Path lockFile) {
-    return LOCAL.computeIfAbsent(lockFile.toAbsolutePath().normalize(), k -> new ReentrantLock());
+  private static Path key(Path lockFile) {
+    return lockFile.toAbsolutePath().normalize();
+  }
+
+  private static Local join(Path key) {
+    return LOCAL.compute(key, (k, v) -> {
+      Local l = v == null ? new Local() : v;
+      l.users++;
+      return l;
+    });
+  }
+
+  private static void leave(Path key) {
+    LOCAL.computeIfPresent(key, (k, v) -> --v.users == 0 ? null : v);
   }
 
   private static FileChannel open(Path lockFile) throws IOException {
@@ -97,7 +124,8 @@ final class KeyLock implements AutoCloseable {
       }
       channel.close();
     } finally {
-      local.unlock();
+      local.lock.unlock();
+      leave(key);
     }
   }
 }

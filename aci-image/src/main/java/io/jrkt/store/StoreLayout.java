@@ -84,11 +84,6 @@ final class StoreLayout {
     }
   }
 
-  /** Whether a string has the form of a tree store id. */
-  static boolean isTreeStoreId(String s) {
-    return s.startsWith(TREE_ID_PREFIX) && isImageKey(s.substring(TREE_ID_PREFIX.length()));
-  }
-
   /** Whether a string has the form of an image key ({@code sha512-} and 64 lowercase hex). */
   static boolean isImageKey(String s) {
     if (s.length() != ImageId.PREFIX.length() + 64 || !s.startsWith(ImageId.PREFIX)) {

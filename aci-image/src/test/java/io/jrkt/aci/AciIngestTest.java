@@ -79,7 +79,8 @@ class AciIngestTest {
         .file("rootfs/suid", "s".getBytes(StandardCharsets.UTF_8), 04755, 0, 0)
         .file("rootfs/sgid", "g".getBytes(StandardCharsets.UTF_8), 02711, 1234, 5678)
         .symlink("rootfs/link", "/etc/passwd")
-        .hardlink("rootfs/hard", "rootfs/suid");
+        .hardlink("rootfs/hard", "rootfs/suid")
+        .file("rootfs/" + "long-name-".repeat(20), "long\n");
     Ingested in = ingest(aci.write(tmp.resolve("a.aci"), Compression.GZIP));
     Path r = in.tree.resolve("rootfs");
 
@@ -93,6 +94,7 @@ class AciIngestTest {
     assertEquals(TestAci.MTIME, Files.getLastModifiedTime(r.resolve("link"),
         LinkOption.NOFOLLOW_LINKS).toInstant());
     assertEquals("/etc/passwd", Files.readSymbolicLink(r.resolve("link")).toString());
+    assertEquals("long\n", Files.readString(r.resolve("long-name-".repeat(20))));
     assertEquals(Files.getAttribute(r.resolve("suid"), "unix:ino"),
         Files.getAttribute(r.resolve("hard"), "unix:ino"));
     if (TestAci.isRoot()) {

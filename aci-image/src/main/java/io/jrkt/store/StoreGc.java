@@ -1,0 +1,169 @@
+package io.jrkt.store;
+
+import io.jrkt.aci.FileTrees;
+import io.jrkt.appc.ImageId;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** One run of {@link ImageStore#gc}. Skips whatever another operation holds; never throws. */
+// Locks are held for the extent of try blocks that do not mention them.
+@SuppressWarnings("try")
+final class StoreGc {
+  /** Prefix of directories renamed into {@code cas/tmp} only to be deleted. */
+  static final String TRASH_PREFIX = "trash-";
+
+  /** Removes one image as {@link ImageStore#remove} does. */
+  interface ImageRemover {
+    void remove(ImageId id) throws StoreException;
+  }
+
+  private final StoreLayout layout;
+  private final ImageRecords records;
+  private final TreeStore trees;
+  private final ImageRemover remover;
+  private final List<ImageId> removedImages = new ArrayList<>();
+  private final List<String> removedTrees = new ArrayList<>();
+  private final List<String> leftovers = new ArrayList<>();
+  private final List<String> errors = new ArrayList<>();
+
+  StoreGc(StoreLayout layout, ImageRecords records, TreeStore trees, ImageRemover remover) {
+    this.layout = layout;
+    this.records = records;
+    this.trees = trees;
+    this.remover = remover;
+  }
+
+  ImageGcResult run(Duration imageGrace, Set<String> referencedTreeIds, Duration tmpGrace) {
+    Instant now = Instant.now();
+    Set<String> imagesInUse = removeTrees(referencedTreeIds);
+    removeImages(now.minus(imageGrace), imagesInUse);
+    removeOrphans(layout.blobRoot());
+    removeOrphans(layout.manifestRoot());
+    removeStaleTmp(now.minus(tmpGrace));
+    return new ImageGcResult(removedImages, removedTrees, leftovers, errors);
+  }
+
+  /**
+   * Removes trees no pod references and trees never completed; returns the images whose trees
+   * are referenced.
+   */
+  private Set<String> removeTrees(Set<String> referenced) {
+    Set<String> inUse = new HashSet<>();
+    List<String> ids;
+    try {
+      ids = trees.ids();
+    } catch (IOException e) {
+      errors.add("cannot list " + layout.treeRoot() + ": " + IoErrors.describe(e));
+      return inUse;
+    }
+    for (String t : ids) {
+      if (referenced.contains(t) && trees.isRendered(t)) {
+        String image = trees.imageOf(t);
+        if (image != null) {
+          inUse.add(image);
+        }
+        continue;
+      }
+      try (KeyLock lock = trees.tryLock(t)) {
+        if (lock != null) {
+          trees.remove(t);
+          removedTrees.add(t);
+        }
+      } catch (IOException e) {
+        errors.add("tree " + t + ": " + IoErrors.describe(e));
+      }
+    }
+    return inUse;
+  }
+
+  private void removeImages(Instant unusedSince, Set<String> inUse) {
+    for (ImageInfo i : records.list()) {
+      if (inUse.contains(i.id().value()) || !i.lastUsed().isBefore(unusedSince)) {
+        continue;
+      }
+      try {
+        remover.remove(i.id());
+        removedImages.add(i.id());
+      } catch (ImageNotFoundException e) {
+        // Removed meanwhile by someone else.
+      } catch (StoreException e) {
+        errors.add(e.getMessage());
+      }
+    }
+  }
+
+  /** Blobs or manifests whose image has no info record and is not being imported right now. */
+  private void removeOrphans(Path root) {
+    try (DirectoryStream<Path> prefixes = Files.newDirectoryStream(root)) {
+      for (Path prefix : prefixes) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(prefix)) {
+          for (Path f : files) {
+            String key = f.getFileName().toString();
+            if (StoreLayout.isImageKey(key)) {
+              removeOrphan(new ImageId(key), f);
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      errors.add("cannot clean " + root + ": " + IoErrors.describe(e));
+    }
+  }
+
+  private void removeOrphan(ImageId id, Path f) throws IOException {
+    // An import holds the image lock from moving its blob into place until its info is written.
+    try (KeyLock lock = KeyLock.tryAcquire(layout.imageLock(id))) {
+      if (lock != null && !Files.exists(layout.info(id)) && Files.deleteIfExists(f)) {
+        leftovers.add(layout.cas().relativize(f).toString());
+      }
+    }
+  }
+
+  private void removeStaleTmp(Instant cutoff) {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(layout.tmp())) {
+      for (Path p : ds) {
+        try {
+          if (removeIfStale(p, cutoff)) {
+            leftovers.add(layout.cas().relativize(p).toString());
+          }
+        } catch (NoSuchFileException e) {
+          // Finished and cleaned up by its owner meanwhile.
+        } catch (IOException e) {
+          errors.add("cannot remove " + p + ": " + IoErrors.describe(e));
+        }
+      }
+    } catch (IOException e) {
+      errors.add("cannot list " + layout.tmp() + ": " + IoErrors.describe(e));
+    }
+  }
+
+  private static boolean removeIfStale(Path p, Instant cutoff) throws IOException {
+    boolean trash = p.getFileName().toString().startsWith(TRASH_PREFIX);
+    FileTime mtime = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS);
+    if (!trash && !mtime.toInstant().isBefore(cutoff)) {
+      return false;
+    }
+    if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+      return Files.deleteIfExists(p);
+    }
+    // A workspace in use is locked by its owner, however old it is.
+    try (KeyLock lock = KeyLock.tryAcquire(p.resolve(Workspace.LOCK_FILE))) {
+      if (lock == null) {
+        return false;
+      }
+      FileTrees.deleteRecursively(p);
+      return true;
+    }
+  }
+}
