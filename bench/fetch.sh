@@ -17,4 +17,13 @@ bench fetch "floor: sha512sum + tar -xzf (${size} MB)" "$runs" \
 bench fetch "jrkt fetch (${size} MB)" "$runs" \
   "rm -rf $work/fetch-data && sync" \
   "$JRKT --dir=$work/fetch-data fetch --insecure-options=image $aci"
+# What the fetch figure includes: the floor always unpacks; say whether jrkt renders at fetch.
+rm -rf "$work/fetch-data"
+"$JRKT" --dir="$work/fetch-data" fetch --insecure-options=image "$aci" >/dev/null
+trees=$(find "$work/fetch-data/cas/tree" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
+if [ "$trees" -gt 0 ]; then
+  note "jrkt fetch stores the blob and renders the image's tree ($trees tree) before it returns."
+else
+  note "jrkt fetch stores the blob only; the tree is rendered by the first run, prepare or render."
+fi
 rm -rf "$work/floor" "$work/fetch-data"

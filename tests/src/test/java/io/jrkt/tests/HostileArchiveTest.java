@@ -3,7 +3,9 @@ package io.jrkt.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -83,8 +85,6 @@ class HostileArchiveTest extends FunctionalTest {
     add(cases, "entry with ../ at the top", () -> withEntry(t ->
         t.file("../../../../../../../../../.." + ESCAPE, "escaped\n")));
     add(cases, "absolute entry", () -> withEntry(t -> t.file(ESCAPE, "escaped\n")));
-    add(cases, "symlink escaping rootfs", () -> withEntry(t ->
-        t.symlink("rootfs/escape", DEEP + ESCAPE.substring(1) + "-link")));
     add(cases, "write through an escaping symlink", () -> withEntry(t -> t
         .symlink("rootfs/via", DEEP + ESCAPE.substring(1) + "-dir")
         .file("rootfs/via/file", "escaped\n")));
@@ -94,8 +94,26 @@ class HostileArchiveTest extends FunctionalTest {
         t.hardLink("rootfs/hostname", "rootfs/" + DEEP + "etc/hostname")));
     add(cases, "hard link to the manifest", () -> withEntry(t ->
         t.hardLink("rootfs/manifest-copy", "manifest")));
-    add(cases, "character device", () -> withEntry(t -> t.charDevice("rootfs/dev/mem2", 1, 1)));
-    add(cases, "block device", () -> withEntry(t -> t.blockDevice("rootfs/dev/sda9", 8, 0)));
+    add(cases, "character device", () -> withEntry(t -> t.charDevice("rootfs/mem2", 1, 1)));
+    add(cases, "block device", () -> withEntry(t -> t
+        .directory("rootfs/var").blockDevice("rootfs/var/sda9", 8, 0)));
+    return cases.stream();
+  }
+
+  /**
+   * Archives that may be refused, or accepted with the hostile part made harmless: a symlink
+   * whose target climbs out of rootfs is stored verbatim and never followed (inside the pod it
+   * resolves within the app's root), and device nodes below rootfs/dev are skipped, since the
+   * stage1 provides /dev.
+   */
+  static Stream<Arguments> neutralisedArchives() {
+    List<Arguments> cases = new ArrayList<>();
+    add(cases, "symlink escaping rootfs", () -> withEntry(t ->
+        t.symlink("rootfs/escape", DEEP + ESCAPE.substring(1) + "-link")));
+    add(cases, "character device in /dev", () -> withEntry(t ->
+        t.charDevice("rootfs/dev/mem2", 1, 1)));
+    add(cases, "block device in /dev", () -> withEntry(t ->
+        t.blockDevice("rootfs/dev/sda9", 8, 0)));
     return cases.stream();
   }
 
@@ -162,6 +180,42 @@ class HostileArchiveTest extends FunctionalTest {
     assertUnchanged(images, before);
   }
 
+  @ParameterizedTest(name = "fetch and run refuse or neutralise: {0}")
+  @MethodSource("neutralisedArchives")
+  void fetchAndRunRefuseOrNeutralise(String name, Supplier<byte[]> archive) throws IOException {
+    Path file = Aci.writeBytes(jrkt.work().resolve(fileName(name)), archive.get());
+    List<String> images = imageList();
+    List<String> before = jrkt.snapshot();
+
+    Result fetch = jrkt.run(Jrkt.INSECURE, "fetch", file.toString());
+    if (fetch.exit() != 0) {
+      fetch.rejected();
+      assertUnchanged(images, before);
+    }
+    Result run = jrkt.run(Jrkt.INSECURE, "run", Jrkt.FLY, file.toString());
+    if (run.exit() != 0) {
+      run.rejected();
+    }
+
+    assertNoEscape();
+    assertEquals(List.of(), deviceNodes(jrkt.data()), "device nodes in the store or a pod");
+  }
+
+  /** Character and block devices below {@code dir}. */
+  private static List<Path> deviceNodes(Path dir) throws IOException {
+    try (Stream<Path> all = Files.walk(dir)) {
+      return all.filter(p -> {
+        try {
+          int type = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS)
+              & 0170000;
+          return type == 0020000 || type == 0060000;
+        } catch (IOException e) {
+          return false;
+        }
+      }).toList();
+    }
+  }
+
   private List<String> imageList() {
     return jrkt.run("image", "list", "--full", "--no-legend").ok().lines();
   }
@@ -169,8 +223,12 @@ class HostileArchiveTest extends FunctionalTest {
   private void assertUnchanged(List<String> images, List<String> before) {
     assertEquals(images, imageList(), "image list changed");
     assertEquals(before, jrkt.snapshot(), "the store or pods directory changed");
+    assertNoEscape();
+  }
+
+  private static void assertNoEscape() {
     for (String p : List.of(ESCAPE, ESCAPE + "-dir", ESCAPE + "-link", ESCAPE + "-dir/file")) {
-      assertFalse(Files.exists(Path.of(p), java.nio.file.LinkOption.NOFOLLOW_LINKS),
+      assertFalse(Files.exists(Path.of(p), LinkOption.NOFOLLOW_LINKS),
           "an archive entry escaped to " + p);
     }
   }
