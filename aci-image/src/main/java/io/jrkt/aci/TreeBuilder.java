@@ -216,6 +216,9 @@ public final class TreeBuilder {
     if (target.indexOf('\0') >= 0) {
       throw unsafe(name, "symbolic link target contains a NUL character");
     }
+    if (climbsOutOfRootfs(path, target)) {
+      throw unsafe(name, "symbolic link target " + quote(target) + " climbs out of the rootfs");
+    }
     ensureParents(path, name);
     TreeNode existing = nodes.get(path);
     if (existing != null) {
@@ -238,6 +241,35 @@ public final class TreeBuilder {
       }
     }
     nodes.put(path, TreeNode.symlink(owner[0], owner[1], targetPath.toString()));
+  }
+
+  /**
+   * Whether a relative link target climbs above the rootfs from the link's directory. Absolute
+   * targets are resolved inside the app's root and so cannot; relative ones with more {@code ..}
+   * than the link is deep have no purpose in an image but to aim at the host.
+   */
+  static boolean climbsOutOfRootfs(String linkPath, String target) {
+    if (target.startsWith("/")) {
+      return false;
+    }
+    // linkPath is "rootfs/dir/.../link": the link's directory is this many levels deep.
+    int depth = 0;
+    for (int i = 0; i < linkPath.length(); i++) {
+      if (linkPath.charAt(i) == '/') {
+        depth++;
+      }
+    }
+    depth--;
+    for (String part : target.split("/")) {
+      if (part.isEmpty() || part.equals(".")) {
+        continue;
+      }
+      depth += part.equals("..") ? -1 : 1;
+      if (depth < 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void hardLink(String path, String name, String linkName)

@@ -150,8 +150,12 @@ final class StoreGc {
 
   private static boolean removeIfStale(Path p, Instant cutoff) throws IOException {
     boolean trash = p.getFileName().toString().startsWith(TRASH_PREFIX);
+    // A workspace with its lock file is judged by the lock alone: its owner holds it for as long
+    // as it lives, so an unlocked one was abandoned (kill -9) and goes at once. Without a lock
+    // file it may be in its first microseconds; only the grace period can tell.
+    boolean lockable = Files.exists(p.resolve(Workspace.LOCK_FILE), LinkOption.NOFOLLOW_LINKS);
     FileTime mtime = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS);
-    if (!trash && !mtime.toInstant().isBefore(cutoff)) {
+    if (!trash && !lockable && !mtime.toInstant().isBefore(cutoff)) {
       return false;
     }
     if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {

@@ -3,6 +3,7 @@ package io.jrkt.store;
 import io.jrkt.aci.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /**
@@ -22,15 +23,26 @@ final class Workspace implements AutoCloseable {
   }
 
   static Workspace create(Path tmpRoot, String kind) throws IOException {
-    Path dir = Files.createTempDirectory(tmpRoot, kind + "-");
-    KeyLock lock;
-    try {
-      lock = KeyLock.acquire(dir.resolve(LOCK_FILE));
-    } catch (IOException | RuntimeException e) {
-      FileTrees.deleteRecursively(dir);
-      throw e;
+    for (int attempt = 0; ; attempt++) {
+      Path dir = Files.createTempDirectory(tmpRoot, kind + "-");
+      KeyLock lock;
+      try {
+        lock = KeyLock.acquire(dir.resolve(LOCK_FILE));
+      } catch (IOException | RuntimeException e) {
+        FileTrees.deleteRecursively(dir);
+        throw e;
+      }
+      // gc removes unlocked workspaces at once; if it took this one between our mkdir and our
+      // lock, the lock is on a deleted file. Start over with a fresh directory.
+      if (Files.exists(dir.resolve(LOCK_FILE), LinkOption.NOFOLLOW_LINKS)) {
+        return new Workspace(dir, lock);
+      }
+      lock.close();
+      if (attempt >= 4) {
+        throw new IOException("cannot keep a workspace in " + tmpRoot
+            + ": removed by a concurrent gc each time");
+      }
     }
-    return new Workspace(dir, lock);
   }
 
   Path dir() {

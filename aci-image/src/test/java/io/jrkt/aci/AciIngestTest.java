@@ -242,10 +242,28 @@ class AciIngestTest {
 
   @Test
   void creatingADirectoryThroughARelativeSymlinkIsRefused() throws Exception {
-    assertRefused(TestAci.image("example.com/e").symlink("rootfs/up", "../../..")
+    assertRefused(TestAci.image("example.com/e").symlink("rootfs/up", "usr/..")
             .dir("rootfs/up/made", 0755),
         UnsafeEntryException.class, "rootfs/up/made/",
         "extraction would follow the symbolic link \"rootfs/up\"");
+  }
+
+  @Test
+  void relativeSymlinksClimbingOutOfTheRootfsAreRefused() throws Exception {
+    assertRefused(TestAci.image("example.com/e").symlink("rootfs/bin/up", "../../etc"),
+        UnsafeEntryException.class, "rootfs/bin/up",
+        "symbolic link target \"../../etc\" climbs out of the rootfs");
+  }
+
+  @Test
+  void climbDetectionCountsTheLinksDepth() {
+    assertFalse(TreeBuilder.climbsOutOfRootfs("rootfs/bin/sh", "busybox"));
+    assertFalse(TreeBuilder.climbsOutOfRootfs("rootfs/usr/bin/sh", "../../bin/busybox"));
+    assertFalse(TreeBuilder.climbsOutOfRootfs("rootfs/etc/localtime", "/usr/share/zoneinfo/UTC"));
+    assertFalse(TreeBuilder.climbsOutOfRootfs("rootfs/a", "./b/../c"));
+    assertTrue(TreeBuilder.climbsOutOfRootfs("rootfs/a", ".."));
+    assertTrue(TreeBuilder.climbsOutOfRootfs("rootfs/usr/bin/sh", "../../../etc/passwd"));
+    assertTrue(TreeBuilder.climbsOutOfRootfs("rootfs/a", "b/../../c"));
   }
 
   @Test

@@ -164,7 +164,7 @@ public final class PodManifestGenerator {
       if (exec.isEmpty()) {
         throw new ArgsException(where + " has no exec to pass arguments to; give --exec=BINARY");
       }
-      exec = new ArrayList<>(List.of(exec.get(0)));
+      // As rkt: app arguments are appended to the image's exec, not put in place of its args.
       exec.addAll(a.args().get());
     }
     if (exec.isEmpty()) {

@@ -156,12 +156,13 @@ class PodManifestGeneratorTest {
   }
 
   @Test
-  void argsAfterDoubleDashReplaceExecTail() throws Exception {
+  void argsAfterDoubleDashAreAppendedToExecAsInRkt() throws Exception {
     ResolvedImage img = TestImages.image('a', "example.com/sh",
         TestImages.app("/bin/sh", "-c", "default").build());
     PodManifest pod = gen.generate(PodArgs.of(apps("sh", "--", "-c", "mine")), List.of(img),
         STAGE1);
-    assertEquals(List.of("/bin/sh", "-c", "mine"), pod.apps().get(0).app().exec());
+    assertEquals(List.of("/bin/sh", "-c", "default", "-c", "mine"),
+        pod.apps().get(0).app().exec());
     pod = gen.generate(PodArgs.of(apps("sh", "--exec=/bin/true")), List.of(img), STAGE1);
     assertEquals(List.of("/bin/true"), pod.apps().get(0).app().exec());
   }
