@@ -22,10 +22,12 @@
 /* ---- util.c ---- */
 
 extern int fly_debug_enabled;
+/* The prefix of every message; stage1 flavors that share this code set their own. */
+extern const char *fly_program_name;
 
-/* Logs "stage1-fly: ..." to stderr when --debug was given. */
+/* Logs "<fly_program_name>: ..." to stderr when --debug was given. */
 void debugf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Prints "stage1-fly: ..." to stderr and exits FLY_EXIT_FAILURE. */
+/* Prints "<fly_program_name>: ..." to stderr and exits FLY_EXIT_FAILURE. */
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* As die(), with ": <strerror(errno)>" appended. */
 void die_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));

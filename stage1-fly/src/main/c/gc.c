@@ -111,7 +111,7 @@ int gc_main(int argc, char **argv) {
       debugf("gc: pod %s: unmounted %s", uuid, targets[i]);
     } else if (errno != EINVAL && errno != ENOENT) {
       /* EINVAL/ENOENT: went with a mount detached before it. */
-      fprintf(stderr, "stage1-fly: gc: pod %s: unmount %s: %s\n", uuid, targets[i],
+      fprintf(stderr, "%s: gc: pod %s: unmount %s: %s\n", fly_program_name, uuid, targets[i],
               strerror(errno));
       failed = 1;
     }

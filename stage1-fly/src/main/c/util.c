@@ -14,6 +14,7 @@
 #include "fly.h"
 
 int fly_debug_enabled;
+const char *fly_program_name = "stage1-fly";
 
 static void vprint(const char *fmt, va_list ap, int err) {
   char line[4096];
@@ -28,7 +29,7 @@ static void vprint(const char *fmt, va_list ap, int err) {
     snprintf(line + n, sizeof line - (size_t)n, ": %s", strerror(err));
   }
   /* One write, so that lines of concurrent processes do not interleave. */
-  dprintf(STDERR_FILENO, "stage1-fly: %s\n", line);
+  dprintf(STDERR_FILENO, "%s: %s\n", fly_program_name, line);
 }
 
 void debugf(const char *fmt, ...) {

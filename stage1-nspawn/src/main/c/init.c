@@ -1,0 +1,276 @@
+/*
+ * init (the run entrypoint): checks the run plan, gives the pod a cgroup of its own, writes
+ * "ppid" (its own pid) and execs systemd-nspawn on the stage1 rootfs with /supervisor as the
+ * container's PID 1. systemd-nspawn keeps the pod lock fd open (it marks inherited fds
+ * close-on-exec but holds them itself), so the pod stays locked until it exits; its single
+ * child is the supervisor, the process "enter" joins.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/magic.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "nspawn.h"
+
+struct run_flags {
+  const char *uuid;
+  const char *net;
+  const char *hostname;
+  const char *ipc;
+  int interactive;
+};
+
+/* The flags stage0 passes; the same set stage1-fly's run accepts. */
+static void parse_run_flags(int argc, char **argv, struct run_flags *f) {
+  memset(f, 0, sizeof *f);
+  for (int i = 1; i < argc; i++) {
+    const char *arg = argv[i];
+    const char *value;
+    int on;
+    if (arg[0] != '-') {
+      if (f->uuid != NULL) {
+        die("run: unexpected argument \"%s\" after the pod UUID", arg);
+      }
+      f->uuid = arg;
+    } else if (flag_bool(arg, "--debug", &on)) {
+      fly_debug_enabled = on;
+    } else if (flag_bool(arg, "--interactive", &on)) {
+      f->interactive = on;
+    } else if (flag_bool(arg, "--disable-capabilities-restriction", &on) ||
+               flag_bool(arg, "--disable-paths", &on) ||
+               flag_bool(arg, "--disable-seccomp", &on) || flag_bool(arg, "--mutable", &on)) {
+      /* No isolators yet: nothing to relax. */
+    } else if (flag_value(argc, argv, &i, "--net", &f->net) ||
+               flag_value(argc, argv, &i, "--hostname", &f->hostname) ||
+               flag_value(argc, argv, &i, "--ipc", &f->ipc)) {
+    } else if (flag_value(argc, argv, &i, "--private-users", &value) ||
+               flag_value(argc, argv, &i, "--mds-token", &value) ||
+               flag_value(argc, argv, &i, "--local-config", &value) ||
+               flag_value(argc, argv, &i, "--dns-conf-mode", &value)) {
+      /* stage0 refuses --private-users and --mds-register; DNS files are the app's own. */
+    } else {
+      die("unknown flag %.*s", (int)strcspn(arg, "="), arg);
+    }
+  }
+  if (f->uuid == NULL) {
+    die("run: missing the pod UUID argument");
+  }
+  if (strlen(f->uuid) > 64 || strchr(f->uuid, '/') != NULL) {
+    die("run: \"%s\" is not a pod UUID", f->uuid);
+  }
+}
+
+static int lock_fd_from_env(void) {
+  const char *value = getenv("RKT_LOCK_FD");
+  if (value == NULL) {
+    die("run: RKT_LOCK_FD is not set; stage0 hands over the pod lock in it");
+  }
+  long fd = parse_decimal(value, INT_MAX);
+  if (fd < 0 || fcntl((int)fd, F_GETFD) < 0) {
+    die("run: RKT_LOCK_FD=%s is not an open fd", value);
+  }
+  /* systemd-nspawn must inherit it: it holds the lock for the pod's lifetime. */
+  if (fcntl((int)fd, F_SETFD, 0) != 0) {
+    die_errno("run: keep RKT_LOCK_FD=%ld open across exec", fd);
+  }
+  return (int)fd;
+}
+
+/* systemd-nspawn from the host's PATH (the one stage0 ran with). */
+static char *find_nspawn(void) {
+  const char *path = getenv("PATH");
+  if (path == NULL || path[0] == '\0') {
+    path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  }
+  char *copy = strdup(path);
+  if (copy == NULL) {
+    die("out of memory");
+  }
+  for (char *save = NULL, *dir = strtok_r(copy, ":", &save); dir != NULL;
+       dir = strtok_r(NULL, ":", &save)) {
+    char candidate[PATH_MAX];
+    snprintf(candidate, sizeof candidate, "%s/systemd-nspawn", dir);
+    if (dir[0] == '/' && access(candidate, X_OK) == 0) {
+      free(copy);
+      return strdup(candidate);
+    }
+  }
+  die("run: systemd-nspawn is not on PATH (%s); install systemd-container", path);
+}
+
+/* nspawn's --bind syntax splits at ':' and takes backslash escapes. */
+static char *escape_bind_path(const char *path) {
+  char *out = malloc(strlen(path) * 2 + 1), *o = out;
+  if (out == NULL) {
+    die("out of memory");
+  }
+  for (const char *p = path; *p != '\0'; p++) {
+    if (*p == ':' || *p == '\\') {
+      *o++ = '\\';
+    }
+    *o++ = *p;
+  }
+  *o = '\0';
+  return out;
+}
+
+struct argv_builder {
+  char **args;
+  size_t n, cap;
+};
+
+static void add(struct argv_builder *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void add(struct argv_builder *b, const char *fmt, ...) {
+  if (b->n + 2 > b->cap) {
+    b->cap = b->cap == 0 ? 64 : b->cap * 2;
+    b->args = realloc(b->args, b->cap * sizeof *b->args);
+    if (b->args == NULL) {
+      die("out of memory");
+    }
+  }
+  va_list ap;
+  va_start(ap, fmt);
+  if (vasprintf(&b->args[b->n], fmt, ap) < 0) {
+    die("out of memory");
+  }
+  va_end(ap);
+  b->args[++b->n] = NULL;
+}
+
+static void write_flavor_link(void) {
+  unlink(".flavor.tmp");
+  if (symlink("coreos", ".flavor.tmp") != 0 || rename(".flavor.tmp", "flavor") != 0) {
+    die_errno("create the flavor symlink in the pod directory");
+  }
+}
+
+int nspawn_init_main(int argc, char **argv) {
+  struct run_flags flags;
+  parse_run_flags(argc, argv, &flags);
+  int lock_fd = lock_fd_from_env();
+  close_fds_except(lock_fd);
+  debugf("run: pod %s, lock fd %d", flags.uuid, lock_fd);
+
+  struct plan plan;
+  plan_load(FLY_PLAN_PATH, &plan);
+  if (plan.napps == 0) {
+    die("plan %s: no app to run", FLY_PLAN_PATH);
+  }
+  size_t prefix = strlen(NSPAWN_STAGE1_ROOTFS "/");
+  for (size_t a = 0; a < plan.napps; a++) {
+    if (strncmp(plan.apps[a].root, NSPAWN_STAGE1_ROOTFS "/", prefix) != 0) {
+      die("plan %s: app \"%s\": root %s is not inside %s", FLY_PLAN_PATH, plan.apps[a].name,
+          plan.apps[a].root, NSPAWN_STAGE1_ROOTFS);
+    }
+  }
+  char *nspawn = find_nspawn();
+  char pod_dir[PATH_MAX];
+  if (getcwd(pod_dir, sizeof pod_dir) == NULL) {
+    die_errno("run: getcwd");
+  }
+
+  write_flavor_link();
+  /* Set by the supervisor once the apps run. */
+  if (unlink(NSPAWN_STAGE1_ROOTFS "/rkt/supervisor-status") != 0 && errno != ENOENT) {
+    die_errno("remove %s/rkt/supervisor-status", NSPAWN_STAGE1_ROOTFS);
+  }
+  if (mkdir(FLY_STATUS_DIR, 0755) != 0 && errno != EEXIST) {
+    die_errno("create %s", FLY_STATUS_DIR);
+  }
+
+  struct argv_builder b = {0};
+  add(&b, "%s", nspawn);
+  add(&b, "-D");
+  add(&b, "%s/%s", pod_dir, NSPAWN_STAGE1_ROOTFS);
+  add(&b, "--machine=rkt-%s", flags.uuid);
+  int systemd_is_pid1 = access("/run/systemd/system", F_OK) == 0;
+  if (systemd_is_pid1) {
+    debugf("run: systemd is PID 1: registering the pod as machine rkt-%s", flags.uuid);
+    add(&b, "--register=yes");
+  } else {
+    debugf("run: systemd is not PID 1: --register=no --keep-unit, in a cgroup of our own");
+    add(&b, "--register=no");
+    add(&b, "--keep-unit");
+    cgroup_enter_pod(flags.uuid);
+  }
+  if (!fly_debug_enabled) {
+    add(&b, "--quiet");
+  }
+  /* The supervisor handles SIGTERM (stop) by stopping the apps and recording their exits. */
+  add(&b, "--kill-signal=SIGTERM");
+  /* The apps have their own roots; nothing of the stage1's /etc is theirs. */
+  add(&b, "--resolv-conf=off");
+  add(&b, "--timezone=off");
+  add(&b, "--link-journal=no");
+  /* On a terminal the apps get a pty from nspawn; otherwise our stdio as it is. */
+  int terminal = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+  add(&b, "--console=%s", terminal ? "interactive" : "pipe");
+  if (flags.hostname != NULL && flags.hostname[0] != '\0') {
+    add(&b, "--hostname=%s", flags.hostname);
+  }
+  const char *net = flags.net != NULL ? flags.net : "default";
+  if (strcmp(net, "none") == 0) {
+    add(&b, "--private-network");
+  } else if (strcmp(net, "host") != 0) {
+    /* Contained networks (CNI) are not done yet. */
+    debugf("run: --net=%s: contained networking is not implemented; using the host network",
+           net);
+  }
+  if (flags.ipc != NULL && strcmp(flags.ipc, "parent") == 0) {
+    setenv("SYSTEMD_NSPAWN_SHARE_NS_IPC", "true", 1);
+  }
+  if (!fly_debug_enabled) {
+    /* When /run is not a tmpfs, nspawn reports at exit, as an error, that it would not
+     * remove its state directory there (gc does); only critical messages then. */
+    struct statfs run;
+    int run_on_tmpfs = statfs("/run", &run) == 0 && run.f_type == TMPFS_MAGIC;
+    setenv("SYSTEMD_LOG_LEVEL", run_on_tmpfs ? "err" : "crit", 1);
+  }
+  setenv("SYSTEMD_NSPAWN_CONTAINER_SERVICE", "rkt", 1);
+
+  /* Bind volumes: staged under /rkt/volumes by nspawn, mounted into the apps by the supervisor
+   * (which resolves targets inside each app root and makes them read-only as the plan says). */
+  for (size_t a = 0; a < plan.napps; a++) {
+    const struct plan_app *app = &plan.apps[a];
+    for (size_t m = 0; m < app->nmounts; m++) {
+      const struct plan_mount *mount = &app->mounts[m];
+      if (!mount->bind) {
+        continue;
+      }
+      struct stat st;
+      if (stat(mount->source, &st) != 0) {
+        die_errno("mount %s on %s in app \"%s\": source", mount->source, mount->target,
+                  app->name);
+      }
+      add(&b, "--bind%s=%s:%s/%zu/%zu", mount->readonly ? "-ro" : "",
+          escape_bind_path(mount->source), NSPAWN_VOLUMES_DIR, a, m);
+    }
+  }
+  add(&b, "--");
+  add(&b, "/supervisor");
+  if (fly_debug_enabled) {
+    add(&b, "--debug");
+  }
+
+  char pid[32];
+  snprintf(pid, sizeof pid, "%d", (int)getpid());
+  if (write_file_atomic("ppid", pid) != 0) {
+    die_errno("write ppid");
+  }
+  if (fly_debug_enabled) {
+    for (size_t i = 0; i < b.n; i++) {
+      debugf("run: exec argv[%zu] %s", i, b.args[i]);
+    }
+  }
+  execv(nspawn, b.args);
+  die_errno("run: exec %s", nspawn);
+}

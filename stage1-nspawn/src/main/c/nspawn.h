@@ -1,0 +1,40 @@
+/*
+ * stage1-nspawn (the coreos flavor, image coreos.com/rkt/stage1-coreos): the pod runs in a
+ * systemd-nspawn container whose PID 1 is our own supervisor instead of a booted systemd.
+ *
+ * One static binary, hard-linked as /init, /supervisor, /enter, /stop and /gc; it picks its role
+ * from the name it was started under. The run plan parser, the safe mount code and the helpers
+ * are stage1-fly's (fly.h), compiled into this binary too.
+ */
+#ifndef NSPAWN_H
+#define NSPAWN_H
+
+#include "fly.h"
+
+/* The pod directory's stage1 rootfs, and what it is inside the container. */
+#define NSPAWN_STAGE1_ROOTFS "stage1/rootfs"
+/* Where /init makes each bind volume's source visible inside the container: VOLUMES/<app index>/
+ * <mount index>. The supervisor binds it from there onto the target in the app. */
+#define NSPAWN_VOLUMES_DIR "/rkt/volumes"
+/* The run plan as the supervisor sees it. */
+#define NSPAWN_PLAN_IN_CONTAINER "/rkt/plan"
+#define NSPAWN_STATUS_IN_CONTAINER "/rkt/status"
+
+/* ---- cgroup.c ---- */
+
+/* Creates the pod's cgroup rkt-<uuid> below our own in the hierarchies systemd-nspawn uses, moves
+ * this process into it and records it in the pod directory's "subcgroup". */
+void cgroup_enter_pod(const char *uuid);
+/* Removes what cgroup_enter_pod created (and systemd-nspawn's children of it), empty cgroups
+ * only; returns 0, or -1 after printing why. */
+int cgroup_remove_pod(const char *uuid);
+
+/* ---- the entrypoints ---- */
+
+int nspawn_init_main(int argc, char **argv);
+int nspawn_supervisor_main(int argc, char **argv);
+int nspawn_enter_main(int argc, char **argv);
+int nspawn_stop_main(int argc, char **argv);
+int nspawn_gc_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,249 @@
+#!/bin/bash
+# Functional test of the stage1-nspawn entrypoints (init, supervisor, enter, stop, gc) on a
+# hand-made pod directory. Needs root, systemd-nspawn and a static busybox (/bin/busybox, Debian
+# package busybox-static).
+#
+# usage: stage1-nspawn-test.sh [STAGE1_COREOS_ACI]
+#   With an ACI the entrypoints are taken from it; otherwise they are compiled from the sources.
+# Exits 0 when every check passes, 1 on a failed check, 77 when it cannot run here.
+set -u
+umask 022
+
+here=$(cd "$(dirname "$0")" && pwd)
+src=$here/../main/c
+shared=$here/../../../stage1-fly/src/main/c
+busybox=${BUSYBOX:-/bin/busybox}
+
+if [ "$(id -u)" != 0 ]; then
+  echo "stage1-nspawn-test: needs root (systemd-nspawn, mounts, chroot)" >&2
+  exit 77
+fi
+if ! command -v systemd-nspawn > /dev/null; then
+  echo "stage1-nspawn-test: needs systemd-nspawn (apt-get install systemd-container)" >&2
+  exit 77
+fi
+if ! "$busybox" --help 2>&1 | head -1 | grep -q BusyBox ||
+  file -L "$busybox" 2>/dev/null | grep -q 'dynamically linked'; then
+  echo "stage1-nspawn-test: needs a static busybox at $busybox (apt-get install busybox-static)" >&2
+  exit 77
+fi
+
+T=$(mktemp -d /tmp/stage1-nspawn-test.XXXXXX)
+UUID=4a1d2c3b-7e8f-4a5b-9c0d-1e2f3a4b5c6d
+POD=$T/pods/run/$UUID
+S1=$POD/stage1/rootfs
+failures=0
+background=()
+
+cleanup() {
+  local pid
+  for pid in "${background[@]}"; do
+    kill -KILL "$pid" 2>/dev/null
+  done
+  wait 2>/dev/null
+  (cd "$POD" 2>/dev/null && ./stage1/rootfs/gc "$UUID" > /dev/null 2>&1)
+  awk -v t="$T" '$5 == t || index($5, t "/") == 1 { print $5 }' /proc/self/mountinfo |
+    sort -r | while read -r m; do umount -l "$m"; done
+  rm -rf "$T"
+}
+trap cleanup EXIT
+
+pass() { echo "ok   $*"; }
+fail() {
+  echo "FAIL $*"
+  failures=$((failures + 1))
+}
+check() {
+  if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: expected [$2], got [$3]"; fi
+}
+host_mounts_under_tmp() {
+  awk -v t="$T" '$5 == t || index($5, t "/") == 1 { print $5 }' /proc/self/mountinfo
+}
+pod_cgroups() {
+  find /sys/fs/cgroup -maxdepth 4 -type d -name "rkt-$UUID" 2>/dev/null
+}
+
+# ---- the pod directory: two apps, a and b --------------------------------------------------
+
+mkdir -p "$S1/rkt/env" "$S1/rkt/status" "$T/vol-rw" "$T/vol-ro"
+if [ $# -ge 1 ]; then
+  tar -xf "$1" -C "$POD/stage1" || exit 1
+else
+  mkdir -p "$S1/usr"
+  gcc -static -O2 -Wall -Werror -I"$shared" -o "$S1/init" "$src"/*.c "$shared/util.c" \
+    "$shared/plan.c" "$shared/mounts.c" "$shared/gc.c" || exit 1
+  for e in supervisor enter stop gc; do ln "$S1/init" "$S1/$e"; done
+fi
+for app in a b; do
+  root=$S1/opt/stage2/$app/rootfs
+  mkdir -p "$root/bin" "$root/srv/work"
+  cp "$busybox" "$root/bin/busybox"
+  for applet in sh true echo cat id sleep ls touch test tr pwd hostname; do
+    ln -s busybox "$root/bin/$applet"
+  done
+  echo "root-of-$app" > "$root/marker"
+  printf 'FOO=bar baz\nPATH=/bin\nAPP=%s\n' "$app" > "$S1/rkt/env/$app"
+done
+echo ro-content > "$T/vol-ro/file"
+
+# app NAME DIRECTIVES... -- ARGV...: the plan fields of one app.
+fields=()
+app() {
+  local name=$1
+  shift
+  fields+=(app "$name" root "stage1/rootfs/opt/stage2/$name/rootfs")
+  while [ "$1" != -- ]; do
+    fields+=("$1")
+    shift
+  done
+  shift
+  fields+=(env 3 "FOO=bar baz" PATH=/bin "APP=$name" exec $# "$@")
+}
+# write_plan: writes the fields collected by app and starts over.
+write_plan() {
+  printf '%s\0' version 1 "${fields[@]}" > "$S1/rkt/plan"
+  fields=()
+  rm -f "$S1"/rkt/status/* "$S1/rkt/supervisor-status" "$POD/ppid"
+}
+
+# run_pod ARGS...: as stage0 does: cwd = pod dir, the pod dir flocked on fd 9, RKT_LOCK_FD=9.
+run_pod() {
+  (cd "$POD" && exec 9<. && flock -x -n 9 && RKT_LOCK_FD=9 exec ./stage1/rootfs/init "$@")
+}
+statuses() { echo "$(cat "$S1/rkt/status/a" 2>/dev/null) $(cat "$S1/rkt/status/b" 2>/dev/null)"; }
+pod_is_locked() { ! flock -n -s "$POD" true; }
+
+# ---- checks ----------------------------------------------------------------------------
+
+app a -- /bin/sh -c 'echo from-a'
+app b -- /bin/sh -c 'sleep 0.2; echo from-b'
+write_plan
+out=$(run_pod --net=host "$UUID")
+check "two apps: pod exits 0" 0 $?
+check "two apps: both ran" "from-a
+from-b" "$out"
+check "two apps: exit codes" "0 0" "$(statuses)"
+check "ppid file is a pid" yes "$(grep -qE '^[0-9]+$' "$POD/ppid" && echo yes)"
+check "flavor symlink" coreos "$(readlink "$POD/flavor")"
+check "no temp files left" "" "$(ls -A "$POD" "$S1/rkt/status" | grep '\.tmp' || true)"
+
+app a -- /bin/sh -c 'exit 0'
+app b -- /bin/sh -c 'sleep 0.2; exit 3'
+write_plan
+run_pod --net=host "$UUID"
+check "a failing app gives the pod its status" 3 $?
+check "exit codes per app" "0 3" "$(statuses)"
+
+app a -- /bin/sleep 30
+app b -- /bin/sh -c 'sleep 0.3; exit 5'
+write_plan
+start=$(date +%s)
+run_pod --net=host "$UUID"
+check "a failing app stops the others: pod status" 5 $?
+check "a failing app stops the others: SIGTERM (128+15)" "143 5" "$(statuses)"
+check "the others stopped at once" yes "$([ $(($(date +%s) - start)) -lt 10 ] && echo yes)"
+
+app a uid 1234 gid 4321 groups 2 10 20 cwd /srv/work -- \
+  /bin/sh -c 'echo "$1|$(pwd)|$(id -u):$(id -g):$(id -G)|$FOO|$APP|$(cat /marker)"' sh first-arg
+app b -- /bin/sh -c 'sleep 0.2; echo "$(id -u)|$APP|$(cat /marker)|$(hostname)"'
+write_plan
+out=$(run_pod --net=host --hostname=podhost "$UUID")
+check "user, groups, cwd, args, env, root per app" \
+  "first-arg|/srv/work|1234:4321:4321 10 20|bar baz|a|root-of-a
+0|b|root-of-b|podhost" "$out"
+
+app a -- /bin/sh -c 'tr "\0" "\n" < /proc/$$/environ; ls /proc/self/fd | tr "\n" " "'
+write_plan
+check "exactly the plan's environment; no inherited fd" "FOO=bar baz
+PATH=/bin
+APP=a
+0 1 2 3 " "$(run_pod --net=host "$UUID")"
+
+app a mount "$T/vol-rw" /vol/rw bind mount "$T/vol-ro" /vol/ro bind,ro mount tmpfs /scratch tmpfs \
+  -- /bin/sh -c 'set -e; echo written > /vol/rw/new; cat /vol/ro/file;
+    if touch /vol/ro/new 2>/dev/null; then echo ro-writable; fi
+    touch /scratch/s /tmp/t; test -c /dev/null; test -d /sys/kernel;
+    test "$(cat /proc/1/comm)" = supervisor; echo mounts-ok'
+app b readonly-rootfs 1 -- /bin/sh -c 'sleep 0.2; touch /tmp/ok && ! touch /nope 2>/dev/null &&
+    echo ro-root; test ! -e /vol'
+write_plan
+out=$(run_pod --net=host "$UUID" 2>&1)
+check "volumes: pod exits 0" 0 $?
+check "volumes: contents, ro refuses writes, /dev /proc /sys /tmp; read-only root" "ro-content
+mounts-ok
+ro-root" "$out"
+check "rw volume written through" written "$(cat "$T/vol-rw/new" 2>/dev/null)"
+check "no pod mount left in the host" "" "$(host_mounts_under_tmp)"
+
+app a -- /bin/no-such-program
+write_plan
+err=$(run_pod --net=host "$UUID" 2>&1)
+check "exec failure: pod exits 254" 254 $?
+check "exec failure message" \
+  'stage1-nspawn: exec /bin/no-such-program in app "a": No such file or directory' "$err"
+
+err=$(run_pod --net=host --x=1 "$UUID" 2>&1)
+check "unknown flag exits 254" "254 stage1-nspawn: unknown flag --x" "$? $err"
+
+err=$(run_pod --debug --net=host "$UUID" 2>&1)
+check "--debug says which nspawn mode it took" yes \
+  "$(grep -q 'systemd is not PID 1: --register=no --keep-unit' <<<"$err" && echo yes)"
+
+# A long-running pod: lock, process tree, enter, stop.
+app a mount "$T/vol-ro" /vol/ro bind,ro -- /bin/sh -c 'trap "exit 7" TERM; sleep 30 & wait'
+app b -- /bin/sleep 30
+write_plan
+(cd "$POD" && exec 9<. && flock -x -n 9 && RKT_LOCK_FD=9 exec ./stage1/rootfs/init --net=host \
+  "$UUID") &
+pod=$!
+background+=("$pod")
+for i in $(seq 100); do [ -L "$S1/rkt/supervisor-status" ] && break; sleep 0.05; done
+check "supervisor-status ready" ready "$(readlink "$S1/rkt/supervisor-status")"
+check "ppid is the run process" "$pod" "$(cat "$POD/ppid")"
+supervisor=$(cat "/proc/$pod/task/$pod/children" | xargs)
+check "ppid has a single child: the supervisor" supervisor "$(cat "/proc/$supervisor/comm")"
+check "pod locked while running" yes "$(pod_is_locked && echo yes)"
+check "the pod has its cgroup" 1 "$(pod_cgroups | head -1 | wc -l)"
+out=$(cd "$POD" && ./stage1/rootfs/enter --pid="$supervisor" --appname=a -- \
+  sh -c 'echo "$APP $FOO"; cat /marker /vol/ro/file; pwd; cat /proc/1/comm')
+check "enter: app env, root, mounts, cwd, the pod's pid namespace" "a bar baz
+root-of-a
+ro-content
+/
+supervisor" "$out"
+(cd "$POD" && ./stage1/rootfs/enter --pid="$supervisor" --appname=b -- sh -c 'exit 6')
+check "enter: returns the command's status" 6 $?
+(cd "$POD" && ./stage1/rootfs/enter --pid="$supervisor" --appname=b -- /bin/nope 2>/dev/null)
+check "enter: exec failure exits 254" 254 $?
+(cd "$POD" && ./stage1/rootfs/stop "$UUID")
+check "stop exits 0" 0 $?
+wait "$pod"
+check "stop: pod exits with the first failing status" yes "$(case $? in 7|143) echo yes;; esac)"
+check "stop: exit codes recorded" "7 143" "$(statuses)"
+check "pod unlocked after exit" no "$(pod_is_locked && echo yes || echo no)"
+(cd "$POD" && ./stage1/rootfs/stop "$UUID")
+check "stop of an exited pod exits 0" 0 $?
+
+app a -- /bin/sh -c "trap '' TERM; sleep 30"
+write_plan
+(cd "$POD" && exec 9<. && flock -x -n 9 && RKT_LOCK_FD=9 exec ./stage1/rootfs/init --net=host \
+  "$UUID") &
+pod=$!
+background+=("$pod")
+for i in $(seq 100); do [ -L "$S1/rkt/supervisor-status" ] && break; sleep 0.05; done
+(cd "$POD" && ./stage1/rootfs/stop --force "$UUID")
+wait "$pod"
+check "stop --force ends the pod" yes "$([ $? -ne 0 ] && ! kill -0 "$pod" 2>/dev/null && echo yes)"
+
+(cd "$POD" && ./stage1/rootfs/gc --debug --local-config=/etc/rkt "$UUID" 2>/dev/null)
+check "gc exits 0" 0 $?
+check "gc removed the pod's cgroups" "" "$(pod_cgroups)"
+check "nothing left mounted" "" "$(host_mounts_under_tmp)"
+check "no nspawn state left in /run" no \
+  "$([ -e "/run/systemd/nspawn/propagate/rkt-$UUID" ] && echo yes || echo no)"
+
+if [ "$failures" -ne 0 ]; then
+  echo "stage1-nspawn-test: $failures check(s) failed"
+  exit 1
+fi
+echo "stage1-nspawn-test: all checks passed"
