@@ -1,18 +1,16 @@
 package io.jrkt.appc;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * An appc AC Identifier: image names and label, annotation and isolator names. Lowercase letters
  * and digits in segments joined by single {@code - . _ ~ /} characters.
  */
 public record AcIdentifier(String value) implements Comparable<AcIdentifier> {
-  private static final Pattern VALID = Pattern.compile("^[a-z0-9]+([-._~/][a-z0-9]+)*$");
-  private static final Pattern INVALID_CHARS = Pattern.compile("[^a-z0-9\\-._~/]");
-  private static final Pattern SEPARATOR_RUNS = Pattern.compile("([-._~/])[-._~/]+");
-  private static final Pattern SEPARATOR_EDGES = Pattern.compile("^[-._~/]+|[-._~/]+$");
-  static final String RULE = "lowercase letters and digits, joined by single -._~/ characters";
+  private static final NameSyntax SYNTAX = new NameSyntax("AC Identifier",
+      "lowercase letters and digits, joined by single -._~/ characters",
+      "^[a-z0-9]+([-._~/][a-z0-9]+)*$", "[^a-z0-9\\-._~/]", "_", "([-._~/])[-._~/]+", "$1",
+      "^[-._~/]+|[-._~/]+$");
 
   public AcIdentifier {
     Objects.requireNonNull(value, "value");
@@ -22,7 +20,7 @@ public record AcIdentifier(String value) implements Comparable<AcIdentifier> {
   }
 
   public static boolean isValid(String s) {
-    return s != null && VALID.matcher(s).matches();
+    return SYNTAX.isValid(s);
   }
 
   public static AcIdentifier parse(String s) throws AppcException {
@@ -40,26 +38,28 @@ public record AcIdentifier(String value) implements Comparable<AcIdentifier> {
    * @throws IllegalArgumentException when no letter or digit remains
    */
   public static AcIdentifier sanitize(String s) {
-    String t = INVALID_CHARS.matcher(s.toLowerCase(java.util.Locale.ROOT)).replaceAll("_");
-    t = SEPARATOR_RUNS.matcher(t).replaceAll("$1");
-    t = SEPARATOR_EDGES.matcher(t).replaceAll("");
-    if (t.isEmpty()) {
-      throw new IllegalArgumentException(
-          Names.quote(s) + " cannot be made an AC Identifier: it has no letter or digit");
-    }
-    return new AcIdentifier(t);
+    return new AcIdentifier(SYNTAX.sanitize(s));
   }
 
   static String problem(String s) {
-    if (s == null || s.isEmpty()) {
-      return "must not be empty (an AC Identifier: " + RULE + ")";
-    }
-    return Names.quote(s) + " is not a valid AC Identifier (" + RULE + ")";
+    return SYNTAX.problem(s);
   }
 
   @Override
   public int compareTo(AcIdentifier o) {
     return value.compareTo(o.value);
+  }
+
+  // equals and hashCode are written out: the generated ones are bootstrapped through method
+  // handles on first use, which costs milliseconds of every CLI start.
+  @Override
+  public boolean equals(Object o) {
+    return o == this || (o instanceof AcIdentifier && ((AcIdentifier) o).value.equals(value));
+  }
+
+  @Override
+  public int hashCode() {
+    return value.hashCode();
   }
 
   @Override

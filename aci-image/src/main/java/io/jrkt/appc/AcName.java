@@ -1,19 +1,15 @@
 package io.jrkt.appc;
 
-import java.util.Locale;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * An appc AC Name: app, volume, mount point and port names. Lowercase letters and digits in
  * segments joined by single dashes.
  */
 public record AcName(String value) implements Comparable<AcName> {
-  private static final Pattern VALID = Pattern.compile("^[a-z0-9]+(-[a-z0-9]+)*$");
-  private static final Pattern INVALID_CHARS = Pattern.compile("[^a-z0-9-]");
-  private static final Pattern DASH_RUNS = Pattern.compile("-{2,}");
-  private static final Pattern DASH_EDGES = Pattern.compile("^-+|-+$");
-  static final String RULE = "lowercase letters and digits, joined by single dashes";
+  private static final NameSyntax SYNTAX = new NameSyntax("AC Name",
+      "lowercase letters and digits, joined by single dashes", "^[a-z0-9]+(-[a-z0-9]+)*$",
+      "[^a-z0-9-]", "-", "-{2,}", "-", "^-+|-+$");
 
   public AcName {
     Objects.requireNonNull(value, "value");
@@ -23,7 +19,7 @@ public record AcName(String value) implements Comparable<AcName> {
   }
 
   public static boolean isValid(String s) {
-    return s != null && VALID.matcher(s).matches();
+    return SYNTAX.isValid(s);
   }
 
   public static AcName parse(String s) throws AppcException {
@@ -40,14 +36,7 @@ public record AcName(String value) implements Comparable<AcName> {
    * @throws IllegalArgumentException when no letter or digit remains
    */
   public static AcName sanitize(String s) {
-    String t = INVALID_CHARS.matcher(s.toLowerCase(Locale.ROOT)).replaceAll("-");
-    t = DASH_RUNS.matcher(t).replaceAll("-");
-    t = DASH_EDGES.matcher(t).replaceAll("");
-    if (t.isEmpty()) {
-      throw new IllegalArgumentException(
-          Names.quote(s) + " cannot be made an AC Name: it has no letter or digit");
-    }
-    return new AcName(t);
+    return new AcName(SYNTAX.sanitize(s));
   }
 
   /**
@@ -61,15 +50,24 @@ public record AcName(String value) implements Comparable<AcName> {
   }
 
   static String problem(String s) {
-    if (s == null || s.isEmpty()) {
-      return "must not be empty (an AC Name: " + RULE + ")";
-    }
-    return Names.quote(s) + " is not a valid AC Name (" + RULE + ")";
+    return SYNTAX.problem(s);
   }
 
   @Override
   public int compareTo(AcName o) {
     return value.compareTo(o.value);
+  }
+
+  // equals and hashCode are written out: the generated ones are bootstrapped through method
+  // handles on first use, which costs milliseconds of every CLI start.
+  @Override
+  public boolean equals(Object o) {
+    return o == this || (o instanceof AcName && ((AcName) o).value.equals(value));
+  }
+
+  @Override
+  public int hashCode() {
+    return value.hashCode();
   }
 
   @Override

@@ -120,12 +120,7 @@ public final class Annotations {
   }
 
   public Optional<String> get(String name) {
-    for (Annotation a : annotations) {
-      if (a.name().equals(name)) {
-        return Optional.of(a.value());
-      }
-    }
-    return Optional.empty();
+    return NamedValueList.get(annotations, name);
   }
 
   public List<Annotation> asList() {
@@ -134,22 +129,12 @@ public final class Annotations {
 
   /** A copy with the annotation set: replaced in place when present, appended otherwise. */
   public Annotations with(String name, String value) {
-    List<Annotation> l = new ArrayList<>(annotations);
-    Annotation added = new Annotation(name, value);
-    for (int i = 0; i < l.size(); i++) {
-      if (l.get(i).name().equals(name)) {
-        l.set(i, added);
-        return of(l);
-      }
-    }
-    l.add(added);
-    return of(l);
+    return of(NamedValueList.with(annotations, new Annotation(name, value)));
   }
 
   /** A copy without the named annotation. */
   public Annotations without(String name) {
-    List<Annotation> l = new ArrayList<>(annotations);
-    l.removeIf(x -> x.name().equals(name));
+    List<Annotation> l = NamedValueList.without(annotations, name);
     return l.size() == annotations.size() ? this : of(l);
   }
 
@@ -173,13 +158,6 @@ public final class Annotations {
 
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder();
-    for (Annotation a : annotations) {
-      if (sb.length() > 0) {
-        sb.append(',');
-      }
-      sb.append(a.name()).append('=').append(a.value());
-    }
-    return sb.toString();
+    return NamedValueList.join(annotations);
   }
 }

@@ -63,6 +63,18 @@ public record ImageId(String value) {
     return s != null && (s.startsWith("sha512-") || s.startsWith("sha256-"));
   }
 
+  // equals and hashCode are written out: the generated ones are bootstrapped through method
+  // handles on first use, which costs milliseconds of every CLI start.
+  @Override
+  public boolean equals(Object o) {
+    return o == this || (o instanceof ImageId && ((ImageId) o).value.equals(value));
+  }
+
+  @Override
+  public int hashCode() {
+    return value.hashCode();
+  }
+
   @Override
   public String toString() {
     return value;

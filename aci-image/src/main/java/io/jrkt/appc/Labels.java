@@ -62,12 +62,7 @@ public final class Labels {
   }
 
   public Optional<String> get(String name) {
-    for (Label l : labels) {
-      if (l.name().equals(name)) {
-        return Optional.of(l.value());
-      }
-    }
-    return Optional.empty();
+    return NamedValueList.get(labels, name);
   }
 
   public List<Label> asList() {
@@ -76,22 +71,12 @@ public final class Labels {
 
   /** A copy with the label set: replaced in place when present, appended otherwise. */
   public Labels with(String name, String value) {
-    List<Label> l = new ArrayList<>(labels);
-    Label added = new Label(name, value);
-    for (int i = 0; i < l.size(); i++) {
-      if (l.get(i).name().equals(name)) {
-        l.set(i, added);
-        return of(l);
-      }
-    }
-    l.add(added);
-    return of(l);
+    return of(NamedValueList.with(labels, new Label(name, value)));
   }
 
   /** A copy without the named label. */
   public Labels without(String name) {
-    List<Label> l = new ArrayList<>(labels);
-    l.removeIf(x -> x.name().equals(name));
+    List<Label> l = NamedValueList.without(labels, name);
     return l.size() == labels.size() ? this : of(l);
   }
 
@@ -125,13 +110,6 @@ public final class Labels {
 
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder();
-    for (Label l : labels) {
-      if (sb.length() > 0) {
-        sb.append(',');
-      }
-      sb.append(l.name()).append('=').append(l.value());
-    }
-    return sb.toString();
+    return NamedValueList.join(labels);
   }
 }

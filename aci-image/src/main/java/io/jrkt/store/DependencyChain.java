@@ -57,15 +57,25 @@ final class DependencyChain {
     return new Layer(id, layout.blob(id), records.manifest(id));
   }
 
-  /** {@code deps-sha512-<64 hex>}: SHA-512 over the comma-joined image keys of the chain. */
-  static String treeStoreId(List<Layer> chain) {
+  /** The comma-joined image keys of the chain, in its order: what its tree store id hashes. */
+  static String layers(List<Layer> chain) {
     StringBuilder sb = new StringBuilder();
     for (Layer l : chain) {
       sb.append(sb.length() == 0 ? "" : ",").append(l.id().value());
     }
+    return sb.toString();
+  }
+
+  /** {@code deps-sha512-<64 hex>}: SHA-512 over the comma-joined image keys of the chain. */
+  static String treeStoreId(List<Layer> chain) {
+    return treeStoreId(layers(chain));
+  }
+
+  /** The tree store id of a chain given by {@link #layers}. */
+  static String treeStoreId(String layers) {
     try {
       byte[] d = MessageDigest.getInstance("SHA-512")
-          .digest(sb.toString().getBytes(StandardCharsets.UTF_8));
+          .digest(layers.getBytes(StandardCharsets.UTF_8));
       return StoreLayout.TREE_ID_PREFIX + ImageId.ofSha512(d).value();
     } catch (NoSuchAlgorithmException e) {
       throw new AssertionError("every JDK has SHA-512", e);

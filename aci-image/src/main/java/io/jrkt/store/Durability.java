@@ -2,6 +2,7 @@ package io.jrkt.store;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,10 +86,9 @@ final class Durability {
 
   /** Writes a small file completely and durably under a temporary name, then renames it. */
   static void writeAtomically(Path target, byte[] data, Path tmpDir) throws IOException {
-    Path tmp = Files.createTempFile(tmpDir, target.getFileName().toString() + "-", ".tmp");
+    Path tmp = newTmpFile(tmpDir, target);
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(data);
         while (bb.hasRemaining()) {
           ch.write(bb);
@@ -100,6 +100,23 @@ final class Durability {
       fsync(target.getParent());
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * A new empty file in {@code tmpDir} named after {@code target}. Named by thread and time
+   * rather than by {@code Files.createTempFile}, whose SecureRandom costs a pod start (which may
+   * update an image's last-used time) milliseconds to set up.
+   */
+  static Path newTmpFile(Path tmpDir, Path target) throws IOException {
+    while (true) {
+      Path tmp = tmpDir.resolve(target.getFileName() + "-" + Thread.currentThread().getId()
+          + "-" + System.nanoTime() + ".tmp");
+      try {
+        return Files.createFile(tmp);
+      } catch (FileAlreadyExistsException e) {
+        // Another process's, made in the same nanosecond: take the next one.
+      }
     }
   }
 }

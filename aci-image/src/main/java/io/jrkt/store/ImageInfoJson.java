@@ -6,7 +6,6 @@ import io.jrkt.appc.Labels;
 import io.jrkt.json.Json;
 import io.jrkt.json.JsonException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,8 +32,8 @@ final class ImageInfoJson {
       labels.add(lm);
     }
     m.put("labels", labels);
-    m.put("importTime", i.importTime().toString());
-    m.put("lastUsed", i.lastUsed().toString());
+    m.put("importTime", InstantText.format(i.importTime()));
+    m.put("lastUsed", InstantText.format(i.lastUsed()));
     m.put("size", i.size());
     m.put("treeStoreSize", i.treeStoreSize());
     return (Json.writePretty(m) + "\n").getBytes(StandardCharsets.UTF_8);
@@ -56,8 +55,8 @@ final class ImageInfoJson {
         }
       }
       return new ImageInfo(id, name, Labels.of(labels),
-          Instant.parse(Json.asString(m.get("importTime"), "importTime")),
-          Instant.parse(Json.asString(m.get("lastUsed"), "lastUsed")),
+          InstantText.parse(Json.asString(m.get("importTime"), "importTime")),
+          InstantText.parse(Json.asString(m.get("lastUsed"), "lastUsed")),
           number(m.get("size"), "size"), number(m.get("treeStoreSize"), "treeStoreSize"));
     } catch (JsonException | DateTimeParseException e) {
       throw new IllegalArgumentException(e.getMessage(), e);

@@ -50,6 +50,7 @@ final class StoreGc {
     removeImages(now.minus(imageGrace), imagesInUse);
     removeOrphans(layout.blobRoot());
     removeOrphans(layout.manifestRoot());
+    removeOrphanTreeIdMemos();
     removeStaleTmp(now.minus(tmpGrace));
     return new ImageGcResult(removedImages, removedTrees, leftovers, errors);
   }
@@ -118,6 +119,22 @@ final class StoreGc {
       }
     } catch (IOException e) {
       errors.add("cannot clean " + root + ": " + IoErrors.describe(e));
+    }
+  }
+
+  /** Tree id memos ({@link TreeIds}) of images that are gone. */
+  private void removeOrphanTreeIdMemos() {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(layout.treeIdDir())) {
+      for (Path f : files) {
+        String key = f.getFileName().toString();
+        if (StoreLayout.isImageKey(key)) {
+          removeOrphan(new ImageId(key), f);
+        }
+      }
+    } catch (NoSuchFileException e) {
+      // A store from before memos: nothing to clean.
+    } catch (IOException e) {
+      errors.add("cannot clean " + layout.treeIdDir() + ": " + IoErrors.describe(e));
     }
   }
 

@@ -53,6 +53,11 @@ final class StoreLayout {
     return cas.resolve("tmp");
   }
 
+  /** Where {@link TreeIds} keeps its memos. */
+  Path treeIdDir() {
+    return cas.resolve("treeids");
+  }
+
   Path blob(ImageId id) {
     return blobRoot().resolve(id.hex().substring(0, 2)).resolve(id.value());
   }
@@ -63,6 +68,10 @@ final class StoreLayout {
 
   Path info(ImageId id) {
     return infoDir().resolve(id.value());
+  }
+
+  Path treeIdMemo(ImageId id) {
+    return treeIdDir().resolve(id.value());
   }
 
   Path tree(String treeStoreId) {
@@ -79,8 +88,12 @@ final class StoreLayout {
 
   void createDirectories() throws IOException {
     for (Path p : new Path[] {blobRoot(), manifestRoot(), infoDir(), treeRoot(), imageLocks(),
-        treeLocks(), tmp()}) {
-      Files.createDirectories(p);
+        treeLocks(), tmp(), treeIdDir()}) {
+      // A stat first: createDirectories on an existing directory fails internally, and a thrown
+      // exception is expensive in a JVM that has just started.
+      if (!Files.isDirectory(p)) {
+        Files.createDirectories(p);
+      }
     }
   }
 

@@ -24,21 +24,17 @@ final class CatManifestCommand implements Command {
 
   @Override
   public void define(Flags flags) {
-    flags.optional("pretty-print", "true", "true", "apply indent to format the output");
+    flags.boolTrueByDefault("pretty-print", "apply indent to format the output");
     PodArgs.defineUuidFile(flags);
   }
 
   @Override
   public int run(Context ctx, Flags flags, List<String> args) throws CliException {
-    String pretty = flags.getString("pretty-print");
-    if (!pretty.equals("true") && !pretty.equals("false")) {
-      throw new CliException("invalid argument \"" + pretty + "\" for --pretty-print: must be "
-          + "true or false");
-    }
+    boolean pretty = flags.parseBool("pretty-print");
     PodStore store = new PodStore(ctx.dataDir());
     PodUuid uuid = PodArgs.single(store, flags, args);
     try {
-      ctx.out().println(store.get(uuid).manifest().toJson(pretty.equals("true")));
+      ctx.out().println(store.get(uuid).manifest().toJson(pretty));
     } catch (PodException e) {
       throw new CliException(e.getMessage());
     }

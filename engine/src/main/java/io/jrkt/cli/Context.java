@@ -1,5 +1,7 @@
 package io.jrkt.cli;
 
+import io.jrkt.store.ImageStore;
+import io.jrkt.store.StoreException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Set;
@@ -25,6 +27,15 @@ public record Context(
   /** Whether {@code --insecure-options} names {@code option} (after expanding all, all-fetch, all-run). */
   public boolean insecure(String option) {
     return insecureOptions.contains(option);
+  }
+
+  /** Opens (creating it if needed) the image store in the data directory. */
+  public ImageStore openImageStore() throws CliException {
+    try {
+      return ImageStore.open(dataDir);
+    } catch (StoreException e) {
+      throw new CliException(e.getMessage(), e);
+    }
   }
 
   /** Writes a line to stderr when {@code --debug} is on. */

@@ -55,6 +55,14 @@ public final class Flags {
     return this;
   }
 
+  /**
+   * A boolean flag that defaults to true, as pflag's bool flags can: a bare {@code --name} means
+   * true and {@code --name=false} turns it off. Read it with {@link #parseBool}.
+   */
+  public Flags boolTrueByDefault(String name, String help) {
+    return optional(name, "true", "true", help);
+  }
+
   /** A repeatable flag. */
   public Flags list(String name, String help) {
     defs.put(name, new Def(Kind.LIST, null, help));
@@ -134,6 +142,20 @@ public final class Flags {
 
   public boolean getBool(String name) {
     return Boolean.parseBoolean(getString(name));
+  }
+
+  /** A flag's value as a boolean in Go's {@code strconv.ParseBool} spellings, as pflag reads it. */
+  public boolean parseBool(String name) throws CliException {
+    String v = getString(name);
+    switch (v) {
+      case "1": case "t": case "T": case "true": case "TRUE": case "True":
+        return true;
+      case "0": case "f": case "F": case "false": case "FALSE": case "False":
+        return false;
+      default:
+        throw new CliException("invalid argument \"" + v + "\" for --" + name
+            + ": must be true or false");
+    }
   }
 
   public String getString(String name) {

@@ -2,10 +2,13 @@ package io.jrkt.cli;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.TimeZone;
 
 /**
  * The human-readable sizes and times rkt's listings print (go-humanize's {@code IBytes} and
@@ -56,6 +59,10 @@ public final class Humanize {
     static final DateTimeFormatter ZONE_NAME = DateTimeFormatter.ofPattern("zzz", Locale.ROOT);
   }
 
+  /** 0000-01-01T00:00:00Z and 10000-01-01T00:00:00Z: the years written with four digits. */
+  private static final Instant FOUR_DIGIT_YEARS_START = Instant.ofEpochSecond(-62_167_219_200L);
+  private static final Instant FOUR_DIGIT_YEARS_END = Instant.ofEpochSecond(253_402_300_800L);
+
   /** Distances below {@code bound} seconds print as {@code format}, counted in {@code unit}s. */
   private record Magnitude(long bound, String format, long unit) {}
 
@@ -78,10 +85,12 @@ public final class Humanize {
       unit *= 1024;
       exponent++;
     }
-    double value = Math.floor(bytes / unit * 10 + 0.5) / 10;
-    return value < 10
-        ? String.format(Locale.ROOT, "%.1f%s", value, IEC_UNITS[exponent])
-        : String.format(Locale.ROOT, "%.0f%s", value, IEC_UNITS[exponent]);
+    // The value rounded to tenths; written out by hand, as String.format's set-up of locale data
+    // costs a listing milliseconds. Whole units round half up, as "%.0f" does.
+    long tenths = (long) Math.floor(bytes / unit * 10 + 0.5);
+    return tenths < 100
+        ? tenths / 10 + "." + tenths % 10 + IEC_UNITS[exponent]
+        : (tenths + 5) / 10 + IEC_UNITS[exponent];
   }
 
   /** How long ago {@code then} was, seen from now: {@code 2 minutes ago}, {@code now}. */
@@ -102,10 +111,9 @@ public final class Humanize {
     long seconds = diff.getSeconds();
     for (Magnitude m : MAGNITUDES) {
       if (m.bound > seconds) {
-        if (m.format.contains("%d")) {
-          return String.format(Locale.ROOT, m.format, seconds / m.unit, label);
-        }
-        return m.format.contains("%s") ? String.format(Locale.ROOT, m.format, label) : m.format;
+        // Filled in by hand: String.format sets up locale data, which costs a listing
+        // milliseconds.
+        return m.format.replace("%d", Long.toString(seconds / m.unit)).replace("%s", label);
       }
     }
     throw new AssertionError("unreachable: the last magnitude is unbounded");
@@ -117,23 +125,60 @@ public final class Humanize {
    * abbreviation.
    */
   public static String goTime(Instant t) {
-    return goTime(t, ZoneId.systemDefault());
+    TimeZone local = TimeZone.getDefault();
+    String id = local.getID();
+    if ((id.equals("UTC") || id.equals("Etc/UTC")) && !t.isBefore(FOUR_DIGIT_YEARS_START)
+        && t.isBefore(FOUR_DIGIT_YEARS_END)) {
+      // The usual zone of a server, written without java.time's zone rules and formatters:
+      // setting those up (it scans the class path for zone providers) costs a status call tens
+      // of milliseconds.
+      return utc(t);
+    }
+    return goTime(t, local.toZoneId());
   }
 
   public static String goTime(Instant t, ZoneId zone) {
     ZonedDateTime z = t.atZone(zone);
     StringBuilder sb = new StringBuilder(GoLayout.DATE_TIME.format(z));
-    int millis = z.getNano() / 1_000_000;
+    appendMillis(sb, z.getNano());
+    sb.append(' ').append(GoLayout.OFFSET.format(z)).append(' ').append(zoneAbbreviation(z));
+    return sb.toString();
+  }
+
+  /** {@link #goTime} in UTC, for the years written with four digits. */
+  static String utc(Instant t) {
+    LocalDateTime d = LocalDateTime.ofEpochSecond(t.getEpochSecond(), t.getNano(),
+        ZoneOffset.UTC);
+    StringBuilder sb = new StringBuilder(32);
+    digits(sb, d.getYear(), 4).append('-');
+    digits(sb, d.getMonthValue(), 2).append('-');
+    digits(sb, d.getDayOfMonth(), 2).append(' ');
+    digits(sb, d.getHour(), 2).append(':');
+    digits(sb, d.getMinute(), 2).append(':');
+    digits(sb, d.getSecond(), 2);
+    appendMillis(sb, d.getNano());
+    return sb.append(" +0000 UTC").toString();
+  }
+
+  /** Milliseconds with trailing zeros (and a bare dot) dropped, as Go's {@code .999}. */
+  private static void appendMillis(StringBuilder sb, int nanos) {
+    int millis = nanos / 1_000_000;
     if (millis != 0) {
-      String frac = String.format(Locale.ROOT, "%03d", millis);
+      StringBuilder frac = digits(new StringBuilder(3), millis, 3);
       int end = frac.length();
       while (frac.charAt(end - 1) == '0') {
         end--;
       }
       sb.append('.').append(frac, 0, end);
     }
-    sb.append(' ').append(GoLayout.OFFSET.format(z)).append(' ').append(zoneAbbreviation(z));
-    return sb.toString();
+  }
+
+  private static StringBuilder digits(StringBuilder sb, int value, int width) {
+    String v = Integer.toString(value);
+    for (int i = v.length(); i < width; i++) {
+      sb.append('0');
+    }
+    return sb.append(v);
   }
 
   private static String zoneAbbreviation(ZonedDateTime z) {

@@ -54,6 +54,38 @@ final class PodArgs {
     }
   }
 
+  /** What a command does to one of its pods; false when there is nothing to report. */
+  interface PodAction {
+    boolean apply(PodUuid uuid) throws CliException, PodException;
+  }
+
+  /**
+   * Applies {@code action} to every pod a multi-pod command is given (UUIDs or unique prefixes,
+   * or --uuid-file), as rkt's rm and stop do: {@code "<uuid>"} on stdout for each pod done, a
+   * failure on stderr (prefixed by the command) without stopping the others, and exit status 254
+   * when any failed.
+   */
+  static int forEachPod(Context ctx, String command, Flags flags, List<String> args,
+      PodStore store, PodAction action) throws CliException {
+    requireOneSource(flags, args);
+    List<String> targets = args.isEmpty()
+        ? List.of(readUuidFile(flags.getString(UUID_FILE)).value()) : args;
+    int failures = 0;
+    for (String target : targets) {
+      try {
+        PodUuid uuid = resolve(store, target);
+        if (action.apply(uuid)) {
+          ctx.out().println("\"" + uuid + "\"");
+        }
+      } catch (CliException | PodException e) {
+        ctx.err().println(command + ": " + e.getMessage());
+        failures++;
+      }
+      ctx.out().flush();
+    }
+    return failures == 0 ? 0 : 254;
+  }
+
   /** The one pod of a single-pod command: its argument or --uuid-file. */
   static PodUuid single(PodStore store, Flags flags, List<String> args) throws CliException {
     requireOneSource(flags, args);

@@ -1,15 +1,14 @@
 package io.jrkt.cli;
 
-import io.jrkt.appc.AppcException;
-import io.jrkt.appc.ImageManifest;
+import io.jrkt.pod.PodException;
 import io.jrkt.pod.PodStore;
+import io.jrkt.pod.Stage1Entrypoints;
 import io.jrkt.stage1.ArgsException;
 import io.jrkt.stage1.ImageArgResolver;
 import io.jrkt.stage1.PodManifestGenerator;
 import io.jrkt.stage1.PodSetup;
 import io.jrkt.stage1.RunOptions;
 import io.jrkt.stage1.Stage1Config;
-import io.jrkt.stage1.Stage1Entrypoints;
 import io.jrkt.stage1.Stage1Exception;
 import io.jrkt.stage1.Stage1ImportCache;
 import io.jrkt.stage1.Stage1Launcher;
@@ -18,10 +17,6 @@ import io.jrkt.stage1.Stage1RunArgs;
 import io.jrkt.stage1.Stage1Selector;
 import io.jrkt.stage1.StoreCatalog;
 import io.jrkt.store.ImageStore;
-import io.jrkt.store.StoreException;
-import io.jrkt.store.StoreIoException;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.function.Consumer;
@@ -33,20 +28,12 @@ final class PodLaunch {
 
   private PodLaunch() {}
 
-  static ImageStore openStore(Context ctx) throws CliException {
-    try {
-      return ImageStore.open(ctx.dataDir());
-    } catch (StoreException | StoreIoException e) {
-      throw new CliException("cannot open the image store: " + e.getMessage(), e);
-    }
-  }
-
   /** Prepares the pod a run or prepare asks for; the result holds the pod locked. */
   static PodSetup.Prepared prepare(Context ctx, String command, Flags flags,
-      PodSetup.Request request, ImageStore store) throws CliException {
+      PodSetup.Request request) throws CliException {
     Consumer<String> debug = line -> ctx.debug(command + ": " + line);
     Consumer<String> warn = line -> ctx.err().println(command + ": warning: " + line);
-    try {
+    try (ImageStore store = ctx.openImageStore()) {
       Stage1Config config = request.stage1() instanceof Stage1Request.Default
           ? Stage1Config.load(Arrays.asList(ctx.systemConfig(), ctx.localConfig()))
           : Stage1Config.NONE;
@@ -64,6 +51,24 @@ final class PodLaunch {
     }
   }
 
+  /**
+   * Ends a preparation: for {@code run} the pod moves to {@code run/} and stays locked (for the
+   * stage1 to inherit), for {@code prepare} it moves to {@code prepared/} and is unlocked. A pod
+   * that cannot be moved is removed. Returns the pod's directory.
+   */
+  static Path finish(PodSetup.Prepared p, boolean run) throws CliException {
+    try {
+      if (run) {
+        return p.pod().markRunning();
+      }
+      p.pod().markPrepared();
+      return p.pod().dir();
+    } catch (PodException e) {
+      PodSetup.abandon(p.pod());
+      throw new CliException(e.getMessage(), e);
+    }
+  }
+
   /** execve of the stage1 run entrypoint; returns only by throwing. */
   static void handOff(Context ctx, String command, Path podDir, Stage1Entrypoints entrypoints,
       RunOptions options, String uuid, int lockFd) throws CliException {
@@ -75,7 +80,7 @@ final class PodLaunch {
       try {
         ctx.debug(command + ": starting " + entrypoints.runPath(podDir) + " "
             + String.join(" ", args.args()));
-      } catch (Stage1Exception e) {
+      } catch (PodException e) {
         // reported by execRun below
       }
     }
@@ -90,14 +95,10 @@ final class PodLaunch {
 
   /** The stage1 entrypoints of a prepared pod, from its {@code stage1/manifest}. */
   static Stage1Entrypoints entrypointsOf(Path podDir) throws CliException {
-    Path file = podDir.resolve("stage1/manifest");
     try {
-      return Stage1Entrypoints.of(ImageManifest.parse(Files.readAllBytes(file)));
-    } catch (IOException e) {
-      throw new CliException("cannot read the pod's stage1 manifest "
-          + io.jrkt.stage1.IoErrors.describe(e), e);
-    } catch (AppcException | Stage1Exception e) {
-      throw new CliException("bad stage1 manifest " + file + ": " + e.getMessage(), e);
+      return Stage1Entrypoints.read(podDir);
+    } catch (PodException e) {
+      throw new CliException(e.getMessage(), e);
     }
   }
 }

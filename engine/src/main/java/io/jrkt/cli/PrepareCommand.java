@@ -1,8 +1,6 @@
 package io.jrkt.cli;
 
-import io.jrkt.pod.PodException;
 import io.jrkt.stage1.PodSetup;
-import io.jrkt.store.ImageStore;
 import java.util.List;
 
 /** {@code prepare}: writes a pod in the prepared state and prints its UUID. */
@@ -41,16 +39,8 @@ final class PrepareCommand implements Command {
   @Override
   public int run(Context ctx, Flags flags, List<String> args) throws CliException {
     PodSetup.Request request = RunFlags.podRequest(flags, args, false);
-    PodSetup.Prepared p;
-    try (ImageStore store = PodLaunch.openStore(ctx)) {
-      p = PodLaunch.prepare(ctx, name(), flags, request, store);
-    }
-    try {
-      p.pod().markPrepared();
-    } catch (PodException e) {
-      PodSetup.abandon(p.pod());
-      throw new CliException(e.getMessage(), e);
-    }
+    PodSetup.Prepared p = PodLaunch.prepare(ctx, name(), flags, request);
+    PodLaunch.finish(p, false);
     ctx.out().println(p.pod().uuid().value());
     return 0;
   }

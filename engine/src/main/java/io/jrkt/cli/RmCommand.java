@@ -1,9 +1,7 @@
 package io.jrkt.cli;
 
-import io.jrkt.pod.PodException;
 import io.jrkt.pod.PodGc;
 import io.jrkt.pod.PodStore;
-import io.jrkt.pod.PodUuid;
 import java.util.List;
 
 /** {@code jrkt rm}: removes pods that are not running, as gc would, right away. */
@@ -35,10 +33,7 @@ final class RmCommand implements Command {
 
   @Override
   public int run(Context ctx, Flags flags, List<String> args) throws CliException {
-    PodArgs.requireOneSource(flags, args);
     PodStore store = new PodStore(ctx.dataDir());
-    List<String> targets = args.isEmpty()
-        ? List.of(PodArgs.readUuidFile(flags.getString(PodArgs.UUID_FILE)).value()) : args;
     PodGc gc = new PodGc(store, new PodGc.Stage1Options(ctx.debug(), ctx.localConfig()),
         new PodGc.Events() {
           @Override
@@ -46,18 +41,9 @@ final class RmCommand implements Command {
             ctx.err().println("rm: " + message);
           }
         });
-    int failures = 0;
-    for (String target : targets) {
-      try {
-        PodUuid uuid = PodArgs.resolve(store, target);
-        gc.remove(uuid);
-        ctx.out().println("\"" + uuid + "\"");
-      } catch (CliException | PodException e) {
-        ctx.err().println("rm: " + e.getMessage());
-        failures++;
-      }
-      ctx.out().flush();
-    }
-    return failures == 0 ? 0 : 254;
+    return PodArgs.forEachPod(ctx, name(), flags, args, store, uuid -> {
+      gc.remove(uuid);
+      return true;
+    });
   }
 }

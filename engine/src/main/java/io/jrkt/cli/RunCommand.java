@@ -1,9 +1,7 @@
 package io.jrkt.cli;
 
-import io.jrkt.pod.PodException;
 import io.jrkt.stage1.PodSetup;
 import io.jrkt.stage1.RunOptions;
-import io.jrkt.store.ImageStore;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -47,17 +45,8 @@ final class RunCommand implements Command {
   public int run(Context ctx, Flags flags, List<String> args) throws CliException {
     PodSetup.Request request = RunFlags.podRequest(flags, args, true);
     RunOptions options = RunFlags.runOptions(ctx, flags, request.dns());
-    PodSetup.Prepared p;
-    try (ImageStore store = PodLaunch.openStore(ctx)) {
-      p = PodLaunch.prepare(ctx, name(), flags, request, store);
-    }
-    Path dir;
-    try {
-      dir = p.pod().markRunning();
-    } catch (PodException e) {
-      PodSetup.abandon(p.pod());
-      throw new CliException(e.getMessage(), e);
-    }
+    PodSetup.Prepared p = PodLaunch.prepare(ctx, name(), flags, request);
+    Path dir = PodLaunch.finish(p, true);
     try {
       if (!dir.equals(p.runDir())) {
         throw new CliException("pod " + p.pod().uuid() + " runs in " + dir + ", not in "

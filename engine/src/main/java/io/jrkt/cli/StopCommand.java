@@ -4,8 +4,9 @@ import io.jrkt.pod.Pod;
 import io.jrkt.pod.PodException;
 import io.jrkt.pod.PodState;
 import io.jrkt.pod.PodStore;
-import io.jrkt.pod.PodUuid;
 import io.jrkt.pod.Stage1Entrypoints;
+import io.jrkt.pod.Stage1Process;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,25 +43,10 @@ final class StopCommand implements Command {
 
   @Override
   public int run(Context ctx, Flags flags, List<String> args) throws CliException {
-    PodArgs.requireOneSource(flags, args);
     PodStore store = new PodStore(ctx.dataDir());
-    List<String> targets = args.isEmpty()
-        ? List.of(PodArgs.readUuidFile(flags.getString(PodArgs.UUID_FILE)).value()) : args;
     boolean force = flags.getBool("force");
-    int failures = 0;
-    for (String target : targets) {
-      try {
-        PodUuid uuid = PodArgs.resolve(store, target);
-        if (stop(ctx, store.get(uuid), force)) {
-          ctx.out().println("\"" + uuid + "\"");
-        }
-      } catch (CliException | PodException e) {
-        ctx.err().println("stop: " + e.getMessage());
-        failures++;
-      }
-      ctx.out().flush();
-    }
-    return failures == 0 ? 0 : 254;
+    return PodArgs.forEachPod(ctx, name(), flags, args, store,
+        uuid -> stop(ctx, store.get(uuid), force));
   }
 
   /** Stops one pod; false (with a note) if it had already stopped. */
@@ -74,16 +60,16 @@ final class StopCommand implements Command {
       throw new CliException("pod \"" + pod.uuid() + "\" is not running (state: "
           + pod.state().label() + ")");
     }
-    Stage1Entrypoints eps = Stage1Entrypoints.read(pod.dir());
-    var stop = eps.entrypoint(Stage1Entrypoints.STOP).orElseThrow(() -> new CliException(
-        "error stopping \"" + pod.uuid() + "\": its stage1 has no stop entrypoint"));
+    Path stop = Stage1Entrypoints.read(pod.dir()).stopPath(pod.dir()).orElseThrow(() ->
+        new CliException("error stopping \"" + pod.uuid()
+            + "\": its stage1 has no stop entrypoint"));
     List<String> argv = new ArrayList<>();
     if (force) {
       argv.add("--force");
     }
     argv.add(pod.uuid().value());
     ctx.out().flush();
-    int status = eps.runAsChild(stop, argv);
+    int status = Stage1Process.run(pod.dir(), stop, argv);
     if (status != 0) {
       throw new CliException("error stopping \"" + pod.uuid() + "\": " + stop.getFileName()
           + " exited with status " + status);

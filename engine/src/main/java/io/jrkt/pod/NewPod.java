@@ -6,40 +6,31 @@ import java.nio.file.Path;
  * A pod being prepared: its directory is {@code pods/prepare/<uuid>} and this object holds the
  * exclusive lock on it (state "preparing"). End with {@link #markPrepared} ({@code prepare}) or
  * {@link #markRunning} ({@code run}); closing without either leaves an unlocked pod in
- * {@code prepare/}, i.e. "aborted prepare", which {@code gc} collects.
+ * {@code prepare/}, i.e. "aborted prepare", which {@code gc} collects. Closing after
+ * {@link #markRunning} ends the pod (state "exited"), which is what a failed hand-off to the
+ * stage1 must do.
  */
-public final class NewPod implements AutoCloseable {
+public final class NewPod extends LockedPod {
   private final PodStore store;
-  private final PodUuid uuid;
-  private final DirLock lock;
   private Path dir;
   private boolean prepared;
 
   NewPod(PodStore store, PodUuid uuid, Path dir, DirLock lock) {
+    super(uuid, lock);
     this.store = store;
-    this.uuid = uuid;
     this.dir = dir;
-    this.lock = lock;
-  }
-
-  public PodUuid uuid() {
-    return uuid;
   }
 
   /** The pod's current directory ({@code prepare/<uuid>}, or {@code run/<uuid>} after markRunning). */
+  @Override
   public Path dir() {
     return dir;
-  }
-
-  /** The fd of the locked pod directory (open with FD_CLOEXEC; the stage1 hand-off keeps it). */
-  public int lockFd() {
-    return lock.fd();
   }
 
   /** {@code prepare}'s end: moves the pod to {@code prepared/} and releases the lock. */
   public void markPrepared() throws PodException {
     requirePreparing();
-    Path to = store.podDir(StateDir.PREPARED, uuid);
+    Path to = store.podDir(StateDir.PREPARED, uuid());
     PodFiles.movePod(dir, to);
     dir = to;
     prepared = true;
@@ -52,7 +43,7 @@ public final class NewPod implements AutoCloseable {
    */
   public Path markRunning() throws PodException {
     requirePreparing();
-    Path to = store.podDir(StateDir.RUN, uuid);
+    Path to = store.podDir(StateDir.RUN, uuid());
     PodFiles.movePod(dir, to);
     dir = to;
     return to;
@@ -61,19 +52,11 @@ public final class NewPod implements AutoCloseable {
   private void requirePreparing() throws PodException {
     if (prepared || !dir.getParent().getFileName().toString().equals(
         StateDir.PREPARE.dirName())) {
-      throw new PodException("pod " + uuid + " is no longer being prepared (it is in " + dir + ")");
+      throw new PodException("pod " + uuid() + " is no longer being prepared (it is in " + dir
+          + ")");
     }
     if (lock.fd() < 0) {
-      throw new PodException("pod " + uuid + " is no longer locked");
+      throw new PodException("pod " + uuid() + " is no longer locked");
     }
-  }
-
-  /**
-   * Releases the lock. Before a mark this leaves an aborted prepare; after {@link #markRunning}
-   * it ends the pod (state "exited"), which is what a failed hand-off to the stage1 must do.
-   */
-  @Override
-  public void close() {
-    lock.close();
   }
 }

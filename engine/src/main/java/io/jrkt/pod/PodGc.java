@@ -253,12 +253,12 @@ public final class PodGc {
   }
 
   private void runStage1Gc(Pod pod) {
-    if (!java.nio.file.Files.exists(pod.dir().resolve("stage1").resolve("manifest"))) {
+    if (!java.nio.file.Files.exists(pod.dir().resolve(Stage1Entrypoints.MANIFEST))) {
       return; // the pod never got a stage1 (it failed before): nothing to tear down
     }
     try {
       Stage1Entrypoints eps = Stage1Entrypoints.read(pod.dir());
-      Optional<Path> gc = eps.entrypoint(Stage1Entrypoints.GC);
+      Optional<Path> gc = eps.gcPath(pod.dir());
       if (gc.isEmpty()) {
         return;
       }

@@ -1,104 +1,111 @@
 package io.jrkt.pod;
 
-import io.jrkt.json.Json;
-import io.jrkt.json.JsonException;
+import io.jrkt.appc.AppcException;
+import io.jrkt.appc.ImageManifest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * The entrypoints a pod's stage1 declares in its image manifest ({@code <pod>/stage1/manifest},
- * annotations {@code coreos.com/rkt/stage1/<name>}); paths are inside the stage1 rootfs.
+ * A stage1's entrypoints and ABI version, from the annotations of its image manifest
+ * ({@code coreos.com/rkt/stage1/run}, {@code enter}, {@code gc}, {@code stop},
+ * {@code interface-version}; a missing version means 1). Entrypoint paths are inside the stage1
+ * rootfs, which in a pod directory is {@code stage1/rootfs}.
  */
-public final class Stage1Entrypoints {
-  public static final String GC = "coreos.com/rkt/stage1/gc";
-  public static final String STOP = "coreos.com/rkt/stage1/stop";
-  public static final String ENTER = "coreos.com/rkt/stage1/enter";
-  public static final String INTERFACE_VERSION = "coreos.com/rkt/stage1/interface-version";
+public record Stage1Entrypoints(String imageName, Optional<String> run, Optional<String> enter,
+    Optional<String> gc, Optional<String> stop, int interfaceVersion) {
+  public static final String PREFIX = "coreos.com/rkt/stage1/";
+  /** Where a pod directory keeps its stage1's image manifest. */
+  static final String MANIFEST = "stage1/manifest";
+  private static final String ROOTFS = "stage1/rootfs";
 
-  private final Path podDir;
-  private final Map<String, String> annotations;
-
-  private Stage1Entrypoints(Path podDir, Map<String, String> annotations) {
-    this.podDir = podDir;
-    this.annotations = annotations;
+  /** The entrypoints a stage1 image declares. */
+  public static Stage1Entrypoints of(ImageManifest m) throws PodException {
+    String v = m.annotations().get(PREFIX + "interface-version").orElse("1");
+    int version;
+    try {
+      version = Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      version = -1;
+    }
+    if (version < 1) {
+      throw new PodException("stage1 " + m.name() + ": interface-version \"" + v
+          + "\" is not a positive number");
+    }
+    return new Stage1Entrypoints(m.name().value(), m.annotations().get(PREFIX + "run"),
+        m.annotations().get(PREFIX + "enter"), m.annotations().get(PREFIX + "gc"),
+        m.annotations().get(PREFIX + "stop"), version);
   }
 
-  /** Reads the stage1 image manifest of the pod in {@code podDir}. */
+  /** The entrypoints of the stage1 of the pod in {@code podDir} ({@code stage1/manifest}). */
   public static Stage1Entrypoints read(Path podDir) throws PodException {
-    Path f = podDir.resolve("stage1").resolve("manifest");
+    Path f = podDir.resolve(MANIFEST);
     try {
-      return parse(podDir, Files.readAllBytes(f));
+      return of(ImageManifest.parse(Files.readAllBytes(f)));
     } catch (NoSuchFileException e) {
       throw new PodException("pod " + podDir.getFileName() + " has no stage1 manifest (" + f
           + ")");
     } catch (IOException e) {
       throw new PodException("cannot read " + f + ": " + e.getMessage(), e);
-    } catch (JsonException e) {
+    } catch (AppcException e) {
       throw new PodException("invalid stage1 manifest " + f + ": " + e.getMessage(), e);
     }
   }
 
-  static Stage1Entrypoints parse(Path podDir, byte[] manifest) throws JsonException {
-    Map<String, Object> m = Json.asObject(Json.parse(manifest), "stage1 image manifest");
-    Map<String, String> ann = new LinkedHashMap<>();
-    for (Object o : Json.asArray(m.get("annotations"), "annotations")) {
-      Map<String, Object> a = Json.asObject(o, "annotation");
-      ann.put(Json.asString(a.get("name"), "annotation name"),
-          Json.asString(a.get("value"), "annotation value"));
+  /** The host path of the {@code run} entrypoint in a pod directory. */
+  public Path runPath(Path podDir) throws PodException {
+    return path(podDir, run, "run");
+  }
+
+  /** The host path of the {@code enter} entrypoint in a pod directory. */
+  public Path enterPath(Path podDir) throws PodException {
+    return path(podDir, enter, "enter");
+  }
+
+  /** The {@code gc} entrypoint in a pod directory; empty when the stage1 declares none. */
+  public Optional<Path> gcPath(Path podDir) throws PodException {
+    return existing(podDir, gc, "gc");
+  }
+
+  /** The {@code stop} entrypoint in a pod directory; empty when the stage1 declares none. */
+  public Optional<Path> stopPath(Path podDir) throws PodException {
+    return existing(podDir, stop, "stop");
+  }
+
+  private Path path(Path podDir, Optional<String> entry, String what) throws PodException {
+    if (entry.isEmpty()) {
+      throw new PodException("stage1 " + imageName + " has no " + what
+          + " entrypoint (annotation " + PREFIX + what + ")");
     }
-    return new Stage1Entrypoints(podDir, Map.copyOf(ann));
+    String rel = entry.get();
+    while (rel.startsWith("/")) {
+      rel = rel.substring(1);
+    }
+    if (rel.isEmpty() || rel.equals("..") || rel.startsWith("../") || rel.contains("/../")) {
+      throw new PodException("stage1 " + imageName + ": " + what + " entrypoint \""
+          + entry.get() + "\" must be a path inside the stage1");
+    }
+    return podDir.resolve(ROOTFS).resolve(rel);
   }
 
   /**
-   * Runs an entrypoint of this stage1 as a child with cwd = the pod directory, inheriting the
-   * environment, stdout and stderr; returns its exit status.
+   * An entrypoint that is run as a child of an existing pod: it must be a regular file inside
+   * the pod's stage1 rootfs, symlinks resolved.
    */
-  public int runAsChild(Path entrypoint, java.util.List<String> args) throws PodException {
-    return Stage1Process.run(podDir, entrypoint, args);
-  }
-
-  /** The stage1 ABI version; 1 when the annotation is missing, as in rkt. */
-  public int interfaceVersion() throws PodException {
-    String v = annotations.get(INTERFACE_VERSION);
-    if (v == null) {
-      return 1;
-    }
-    try {
-      return Integer.parseInt(v.trim());
-    } catch (NumberFormatException e) {
-      throw new PodException("stage1 of pod " + podDir.getFileName()
-          + " has an invalid interface version \"" + v + "\"");
-    }
-  }
-
-  /**
-   * The host path of the entrypoint named by {@code annotation}, which must be a regular file
-   * inside the pod's stage1 rootfs (symlinks are resolved and must stay inside); empty if the
-   * stage1 declares none.
-   */
-  public Optional<Path> entrypoint(String annotation) throws PodException {
-    String value = annotations.get(annotation);
-    if (value == null || value.isEmpty()) {
+  private Optional<Path> existing(Path podDir, Optional<String> entry, String what)
+      throws PodException {
+    if (entry.isEmpty() || entry.get().isEmpty()) {
       return Optional.empty();
     }
-    Path rootfs = podDir.resolve("stage1").resolve("rootfs");
-    String rel = value.startsWith("/") ? value.substring(1) : value;
-    Path p = rootfs.resolve(rel).normalize();
-    if (rel.isEmpty() || !p.startsWith(rootfs)) {
-      throw new PodException("stage1 entrypoint " + annotation + "=\"" + value
-          + "\" points outside the stage1 rootfs");
-    }
+    Path p = path(podDir, entry, what);
+    Path rootfs = podDir.resolve(ROOTFS);
     try {
-      Path realRoot = rootfs.toRealPath();
       Path real = p.toRealPath();
-      if (!real.startsWith(realRoot) || !Files.isRegularFile(real)) {
-        throw new PodException("stage1 entrypoint " + value + " of pod " + podDir.getFileName()
-            + " is not a file inside the stage1 rootfs");
+      if (!real.startsWith(rootfs.toRealPath()) || !Files.isRegularFile(real)) {
+        throw new PodException("stage1 entrypoint " + entry.get() + " of pod "
+            + podDir.getFileName() + " is not a file inside the stage1 rootfs");
       }
       return Optional.of(real);
     } catch (NoSuchFileException e) {

@@ -9,11 +9,11 @@ import java.util.List;
  * Runs a stage1 entrypoint as a child ({@code gc}, {@code stop}): cwd = the pod directory,
  * environment and stdout/stderr inherited, waiting for it to end.
  */
-final class Stage1Process {
+public final class Stage1Process {
   private Stage1Process() {}
 
   /** Runs {@code entrypoint args...}; returns its exit status. */
-  static int run(Path podDir, Path entrypoint, List<String> args) throws PodException {
+  public static int run(Path podDir, Path entrypoint, List<String> args) throws PodException {
     List<String> cmd = new ArrayList<>();
     cmd.add(entrypoint.toString());
     cmd.addAll(args);

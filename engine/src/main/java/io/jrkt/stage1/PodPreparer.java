@@ -1,17 +1,15 @@
 package io.jrkt.stage1;
 
+import io.jrkt.aci.FileTrees;
 import io.jrkt.appc.AcName;
 import io.jrkt.appc.ImageManifest;
 import io.jrkt.appc.PodManifest;
 import io.jrkt.appc.RuntimeApp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -132,24 +130,6 @@ public final class PodPreparer {
    * that no half-written pod is left. Symlinks are removed, never followed.
    */
   public static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-        if (e != null) {
-          throw e;
-        }
-        Files.delete(d);
-        return FileVisitResult.CONTINUE;
-      }
-    });
+    FileTrees.deleteRecursively(dir);
   }
 }

@@ -8,6 +8,7 @@ import io.jrkt.appc.RuntimeApp;
 import io.jrkt.pod.NewPod;
 import io.jrkt.pod.PodException;
 import io.jrkt.pod.PodStore;
+import io.jrkt.pod.Stage1Entrypoints;
 import io.jrkt.store.ImageInfo;
 import io.jrkt.store.ImageNotFoundException;
 import io.jrkt.store.ImageStore;
@@ -88,8 +89,13 @@ public final class PodSetup {
     }
     Stage1Choice stage1 = selector.select(stage1Request);
     debug.accept(stage1.describe());
-    Stage1Entrypoints entrypoints = Stage1Entrypoints.of(stage1.image().manifest());
-    entrypoints.runPath(Path.of("/")); // a stage1 without a run entrypoint cannot run a pod
+    Stage1Entrypoints entrypoints;
+    try {
+      entrypoints = Stage1Entrypoints.of(stage1.image().manifest());
+      entrypoints.runPath(Path.of("/")); // a stage1 without a run entrypoint cannot run a pod
+    } catch (PodException e) {
+      throw new Stage1Exception(e.getMessage(), e);
+    }
     int appCount = given != null ? given.apps().size() : r.args().get().apps().size();
     stage1.flavor().checkAppCount(appCount);
 

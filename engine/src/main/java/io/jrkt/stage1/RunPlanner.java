@@ -10,7 +10,6 @@ import io.jrkt.appc.RuntimeApp;
 import io.jrkt.appc.Volume;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -153,7 +152,7 @@ public final class RunPlanner {
         out.add(PlanMount.bind(source, target, false, readOnly));
       }
     }
-    out.sort(Comparator.comparingInt(PlanMount::depth));
+    out.sort((a, b) -> Integer.compare(a.depth(), b.depth()));
     return out;
   }
 

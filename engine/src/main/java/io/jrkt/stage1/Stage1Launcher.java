@@ -1,5 +1,7 @@
 package io.jrkt.stage1;
 
+import io.jrkt.pod.PodException;
+import io.jrkt.pod.Stage1Entrypoints;
 import io.jrkt.sys.Native;
 import io.jrkt.sys.NativeException;
 import java.nio.file.Path;
@@ -33,7 +35,12 @@ public final class Stage1Launcher {
   /** execve of the run entrypoint; returns only by throwing. */
   public static void execRun(Path podDir, Stage1Entrypoints stage1, Stage1RunArgs args,
       Map<String, String> inherited, int lockFd) throws Stage1Exception {
-    Path entry = stage1.runPath(podDir);
+    Path entry;
+    try {
+      entry = stage1.runPath(podDir);
+    } catch (PodException e) {
+      throw new Stage1Exception(e.getMessage(), e);
+    }
     List<String> argv = new ArrayList<>();
     argv.add(entry.toString());
     argv.addAll(args.args());
@@ -43,7 +50,12 @@ public final class Stage1Launcher {
   /** execve of the enter entrypoint: {@code --pid=PID --appname=APP -- CMD...}. */
   public static void execEnter(Path podDir, Stage1Entrypoints stage1, int pid, String app,
       List<String> command, Map<String, String> inherited) throws Stage1Exception {
-    Path entry = stage1.enterPath(podDir);
+    Path entry;
+    try {
+      entry = stage1.enterPath(podDir);
+    } catch (PodException e) {
+      throw new Stage1Exception(e.getMessage(), e);
+    }
     List<String> env = new ArrayList<>();
     for (Map.Entry<String, String> e : inherited.entrySet()) {
       env.add(e.getKey() + "=" + e.getValue());

@@ -72,4 +72,39 @@ class HumanizeTest {
     assertEquals("2024-05-01 15:00:00 +0300 +03",
         Humanize.goTime(Instant.parse("2024-05-01T12:00:00Z"), ZoneOffset.ofHours(3)));
   }
+
+  @Test
+  void theUtcShortcutWritesWhatTheZoneRulesWrite() {
+    java.util.Random r = new java.util.Random(7);
+    ZoneId utc = ZoneId.of("UTC");
+    for (int i = 0; i < 5000; i++) {
+      long sec = (long) (r.nextDouble() * 253_402_300_799L);
+      int nano = i % 3 == 0 ? 0 : r.nextInt(1_000_000_000);
+      Instant t = Instant.ofEpochSecond(sec, nano);
+      assertEquals(Humanize.goTime(t, utc), Humanize.utc(t), t.toString());
+    }
+  }
+
+  @Test
+  void iecBytesPrintsWhatPrintfWould() {
+    String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    java.util.Random r = new java.util.Random(11);
+    for (int i = 0; i < 20_000; i++) {
+      long bytes = i < 4000 ? 10 + i * 517L : (r.nextLong() >>> r.nextInt(63));
+      if (bytes < 10) {
+        continue;
+      }
+      int exponent = 0;
+      double unit = 1;
+      while (exponent < units.length - 1 && bytes >= unit * 1024) {
+        unit *= 1024;
+        exponent++;
+      }
+      double value = Math.floor(bytes / unit * 10 + 0.5) / 10;
+      String printf = value < 10
+          ? String.format(java.util.Locale.ROOT, "%.1f%s", value, units[exponent])
+          : String.format(java.util.Locale.ROOT, "%.0f%s", value, units[exponent]);
+      assertEquals(printf, Humanize.iecBytes(bytes), Long.toString(bytes));
+    }
+  }
 }

@@ -3,9 +3,14 @@ package io.jrkt.stage1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.jrkt.pod.PodException;
+import io.jrkt.pod.Stage1Entrypoints;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class Stage1EntrypointsTest {
   @Test
@@ -24,14 +29,39 @@ class Stage1EntrypointsTest {
     Stage1Entrypoints e = Stage1Entrypoints.of(TestImages.manifest("example.com/s").build());
     assertEquals(1, e.interfaceVersion());
     assertEquals("stage1 example.com/s has no run entrypoint (annotation "
-        + "coreos.com/rkt/stage1/run)", assertThrows(Stage1Exception.class,
+        + "coreos.com/rkt/stage1/run)", assertThrows(PodException.class,
             () -> e.runPath(Path.of("/p"))).getMessage());
-    assertThrows(Stage1Exception.class, () -> Stage1Entrypoints.of(TestImages
+    assertThrows(PodException.class, () -> Stage1Entrypoints.of(TestImages
         .manifest("example.com/s").annotation("coreos.com/rkt/stage1/interface-version", "x")
         .build()));
     Stage1Entrypoints escape = Stage1Entrypoints.of(TestImages.manifest("example.com/s")
         .annotation("coreos.com/rkt/stage1/run", "/../../bin/sh").build());
-    assertThrows(Stage1Exception.class, () -> escape.runPath(Path.of("/p")));
+    assertThrows(PodException.class, () -> escape.runPath(Path.of("/p")));
+  }
+
+  @Test
+  void aPodsGcAndStopEntrypointsMustBeFilesInsideItsStage1(@TempDir Path tmp) throws Exception {
+    Path pod = tmp.resolve("pod");
+    Path rootfs = Files.createDirectories(pod.resolve("stage1/rootfs"));
+    Files.writeString(rootfs.resolve("gc"), "#!/bin/sh\n");
+    Files.createSymbolicLink(rootfs.resolve("stop"), Files.writeString(tmp.resolve("outside"), ""));
+    Files.writeString(pod.resolve("stage1/manifest"), "{\"acKind\":\"ImageManifest\","
+        + "\"acVersion\":\"0.8.11\",\"name\":\"example.com/s\",\"annotations\":["
+        + "{\"name\":\"coreos.com/rkt/stage1/gc\",\"value\":\"/gc\"},"
+        + "{\"name\":\"coreos.com/rkt/stage1/stop\",\"value\":\"/stop\"},"
+        + "{\"name\":\"coreos.com/rkt/stage1/interface-version\",\"value\":\"5\"}]}");
+
+    Stage1Entrypoints e = Stage1Entrypoints.read(pod);
+    assertEquals(5, e.interfaceVersion());
+    assertEquals(Optional.of(rootfs.resolve("gc").toRealPath()), e.gcPath(pod));
+    PodException escape = assertThrows(PodException.class, () -> e.stopPath(pod));
+    assertEquals("stage1 entrypoint /stop of pod pod is not a file inside the stage1 rootfs",
+        escape.getMessage());
+    assertEquals(Optional.empty(), Stage1Entrypoints.of(TestImages.manifest("example.com/s")
+        .build()).gcPath(pod));
+    assertEquals("pod nowhere has no stage1 manifest (" + tmp.resolve("nowhere/stage1/manifest")
+        + ")", assertThrows(PodException.class,
+            () -> Stage1Entrypoints.read(tmp.resolve("nowhere"))).getMessage());
   }
 
   @Test

@@ -63,6 +63,15 @@ final class Fields {
     throw error(child(path, key), "must be an array, got " + kind(v));
   }
 
+  /** Checks a manifest's {@code acKind}, which must be {@code kind}. */
+  static void requireKind(Map<String, Object> m, String kind) throws AppcException {
+    String actual = string(m, "acKind", "");
+    if (!kind.equals(actual)) {
+      throw error("acKind", (actual == null ? "missing" : Names.quote(actual) + " is wrong")
+          + ", must be \"" + kind + "\"");
+    }
+  }
+
   /** A string member, null when absent or null. */
   static String string(Map<String, Object> m, String key, String path) throws AppcException {
     Object v = m.get(key);

@@ -7,7 +7,6 @@ import io.jrkt.appc.Dependency;
 import io.jrkt.appc.ImageId;
 import io.jrkt.appc.ImageManifest;
 import io.jrkt.appc.Labels;
-import io.jrkt.appc.Names;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,11 +29,7 @@ public final class ImageManifestJson {
 
   private static ImageManifest read(Object parsed) throws AppcException {
     Map<String, Object> m = Fields.object(parsed, "");
-    String kind = Fields.string(m, "acKind", "");
-    if (!ImageManifest.KIND.equals(kind)) {
-      throw Fields.error("acKind", (kind == null ? "missing" : Names.quote(kind) + " is wrong")
-          + ", must be \"" + ImageManifest.KIND + "\"");
-    }
+    Fields.requireKind(m, ImageManifest.KIND);
     String version = Fields.parsed(m, "acVersion", "", AcVersion::check);
     AcIdentifier name = Fields.parsed(m, "name", "", AcIdentifier::parse);
     ImageManifest.Builder b = ImageManifest.builder(name).acVersion(version);

@@ -8,7 +8,6 @@ import io.jrkt.appc.AppcException;
 import io.jrkt.appc.ExposedPort;
 import io.jrkt.appc.ImageId;
 import io.jrkt.appc.Mount;
-import io.jrkt.appc.Names;
 import io.jrkt.appc.PodManifest;
 import io.jrkt.appc.Port;
 import io.jrkt.appc.RuntimeApp;
@@ -36,11 +35,7 @@ public final class PodManifestJson {
 
   private static PodManifest read(Object parsed) throws AppcException {
     Map<String, Object> m = Fields.object(parsed, "");
-    String kind = Fields.string(m, "acKind", "");
-    if (!PodManifest.KIND.equals(kind)) {
-      throw Fields.error("acKind", (kind == null ? "missing" : Names.quote(kind) + " is wrong")
-          + ", must be \"" + PodManifest.KIND + "\"");
-    }
+    Fields.requireKind(m, PodManifest.KIND);
     PodManifest.Builder b = PodManifest.builder();
     b.acVersion(Fields.parsed(m, "acVersion", "", AcVersion::check));
     List<Object> apps = Fields.array(m, "apps", "");

@@ -28,7 +28,7 @@ final class CatManifestCommand implements Command {
 
   @Override
   public void define(Flags flags) {
-    flags.optional("pretty-print", "true", "true", "apply indent to format the output");
+    flags.boolTrueByDefault("pretty-print", "apply indent to format the output");
   }
 
   @Override
@@ -37,8 +37,8 @@ final class CatManifestCommand implements Command {
       throw new CliException("expected exactly one image argument; usage: " + name() + " "
           + usage());
     }
-    boolean pretty = Images.boolFlag(flags, "pretty-print");
-    try (ImageStore store = Images.openStore(ctx)) {
+    boolean pretty = flags.parseBool("pretty-print");
+    try (ImageStore store = ctx.openImageStore()) {
       ctx.out().println(store.manifest(store.resolve(args.get(0)).id()).toJson(pretty));
     } catch (StoreException | StoreIoException e) {
       throw new CliException(e.getMessage(), e);

@@ -42,7 +42,7 @@ final class ExportCommand implements Command {
           + usage());
     }
     Path out = Path.of(args.get(1)).toAbsolutePath().normalize();
-    try (ImageStore store = Images.openStore(ctx)) {
+    try (ImageStore store = ctx.openImageStore()) {
       store.exportAci(store.resolve(args.get(0)).id(), out, flags.getBool("overwrite"));
     } catch (StoreException | StoreIoException e) {
       throw new CliException(e.getMessage(), e);

@@ -72,7 +72,7 @@ final class ExtractCommand implements Command {
     }
     boolean rootfsOnly = flags.getBool("rootfs-only");
     boolean overwrite = flags.getBool("overwrite");
-    try (ImageStore store = Images.openStore(ctx)) {
+    try (ImageStore store = ctx.openImageStore()) {
       ImageId id = store.resolve(args.get(0)).id();
       if (mode == Mode.EXTRACT) {
         store.extract(id, dir, rootfsOnly, overwrite);

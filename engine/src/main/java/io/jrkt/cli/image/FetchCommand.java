@@ -66,7 +66,7 @@ final class FetchCommand implements Command {
       checkSupported(ctx, source, policy);
       sources.add(source);
     }
-    try (ImageStore store = Images.openStore(ctx)) {
+    try (ImageStore store = ctx.openImageStore()) {
       for (FetchSource source : sources) {
         ImageInfo info = fetch(store, source, policy);
         ctx.out().println(full ? info.id().value() : info.id().shortForm());

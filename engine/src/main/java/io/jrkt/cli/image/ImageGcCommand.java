@@ -91,7 +91,7 @@ final class ImageGcCommand implements Command {
     Set<ImageId> running = runningImages(pods, log);
 
     ImageGcResult result;
-    try (ImageStore store = Images.openStore(ctx)) {
+    try (ImageStore store = ctx.openImageStore()) {
       // An image a running pod uses is in use now, whatever its last use says: mark it used,
       // and make the grace period at least as long as the time since then, so that even
       // --grace-period=0s spares it (images used within that second are spared too).

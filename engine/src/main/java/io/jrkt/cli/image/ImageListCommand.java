@@ -62,7 +62,7 @@ final class ImageListCommand implements Command {
     OutputFormat format = OutputFormat.of(flags.getString("format"));
 
     List<ImageInfo> images;
-    try (ImageStore store = Images.openStore(ctx)) {
+    try (ImageStore store = ctx.openImageStore()) {
       images = new ArrayList<>(store.list());
     } catch (StoreIoException e) {
       throw new CliException("cannot list images: " + e.getMessage(), e);

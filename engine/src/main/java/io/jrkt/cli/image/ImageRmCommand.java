@@ -35,7 +35,7 @@ final class ImageRmCommand implements Command {
 
   @Override
   public String usage() {
-    return "IMAGE...";
+    return ImageArgs.USAGE;
   }
 
   @Override
@@ -43,21 +43,12 @@ final class ImageRmCommand implements Command {
 
   @Override
   public int run(Context ctx, Flags flags, List<String> args) throws CliException {
-    if (args.isEmpty()) {
-      throw new CliException("missing image argument; usage: image rm IMAGE...");
-    }
-    try (ImageStore store = Images.openStore(ctx)) {
+    ImageArgs.requireSome(name(), args);
+    try (ImageStore store = ctx.openImageStore()) {
       // Duplicates (the same image named twice, by id and by name) count once, as in rkt.
       Set<ImageId> toRemove = new LinkedHashSet<>();
-      int failed = 0;
-      for (String arg : args) {
-        try {
-          toRemove.addAll(matches(store, arg));
-        } catch (StoreException e) {
-          ctx.err().println(name() + ": " + e.getMessage());
-          failed++;
-        }
-      }
+      int failed = ImageArgs.forEach(ctx, name(), args,
+          arg -> toRemove.addAll(matches(store, arg)));
       int removed = 0;
       for (ImageId id : toRemove) {
         try {

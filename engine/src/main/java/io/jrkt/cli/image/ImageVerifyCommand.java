@@ -6,9 +6,9 @@ import io.jrkt.cli.Context;
 import io.jrkt.cli.Flags;
 import io.jrkt.store.ImageInfo;
 import io.jrkt.store.ImageStore;
-import io.jrkt.store.StoreException;
 import io.jrkt.store.StoreIoException;
 import io.jrkt.store.TreeCheck;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,7 +33,7 @@ final class ImageVerifyCommand implements Command {
 
   @Override
   public String usage() {
-    return "IMAGE...";
+    return ImageArgs.USAGE;
   }
 
   @Override
@@ -41,32 +41,23 @@ final class ImageVerifyCommand implements Command {
 
   @Override
   public int run(Context ctx, Flags flags, List<String> args) throws CliException {
-    if (args.isEmpty()) {
-      throw new CliException("missing image argument; usage: image verify IMAGE...");
-    }
-    int corrupt = 0;
-    int failed = 0;
-    try (ImageStore store = Images.openStore(ctx)) {
-      for (String arg : args) {
-        ImageInfo image;
-        TreeCheck check;
-        try {
-          image = store.resolve(arg);
-          check = store.verifyTree(image.id());
-        } catch (StoreException e) {
-          ctx.err().println(name() + ": " + e.getMessage());
-          failed++;
-          continue;
-        }
+    ImageArgs.requireSome(name(), args);
+    List<TreeCheck> repaired = new ArrayList<>();
+    int failed;
+    try (ImageStore store = ctx.openImageStore()) {
+      failed = ImageArgs.forEach(ctx, name(), args, arg -> {
+        ImageInfo image = store.resolve(arg);
+        TreeCheck check = store.verifyTree(image.id());
         ctx.out().println("\"" + image.id() + "\" (" + image.displayName() + "): "
             + describe(check.status()));
         if (check.status() == TreeCheck.Status.REPAIRED) {
-          corrupt++;
+          repaired.add(check);
         }
-      }
+      });
     } catch (StoreIoException e) {
       throw new CliException(e.getMessage(), e);
     }
+    int corrupt = repaired.size();
     if (corrupt > 0) {
       ctx.err().println(name() + ": " + corrupt + " tree(s) were corrupt and have been rendered"
           + " again");

@@ -1,0 +1,62 @@
+package io.jrkt.store;
+
+import io.jrkt.appc.ImageId;
+import io.jrkt.appc.Names;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/** {@link ImageStore#resolve}: finding one stored image by id, id prefix or name and labels. */
+final class ImageResolver {
+  private final ImageRecords records;
+
+  ImageResolver(ImageRecords records) {
+    this.records = records;
+  }
+
+  ImageInfo resolve(String ref) throws ImageNotFoundException, AmbiguousImageException {
+    if (ImageId.looksLikeId(ref)) {
+      return resolveId(ref);
+    }
+    ImageRef wanted = ImageRef.parse(ref);
+    return records.newest(wanted.name(), wanted.labels()).orElseThrow(() ->
+        new ImageNotFoundException(ref, "no image " + wanted.describe() + " in the store"));
+  }
+
+  private ImageInfo resolveId(String ref)
+      throws ImageNotFoundException, AmbiguousImageException {
+    if (!ref.startsWith(ImageId.PREFIX)) {
+      throw new ImageNotFoundException(ref, "image id " + Names.quote(ref)
+          + ": the store keys images by sha512 only");
+    }
+    String hex = ref.substring(ImageId.PREFIX.length()).toLowerCase(Locale.ROOT);
+    if (!hex.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      throw new ImageNotFoundException(ref, "image id " + Names.quote(ref)
+          + " is not valid: sha512- must be followed by hex digits");
+    }
+    if (hex.length() < 2) {
+      throw new ImageNotFoundException(ref, "image id prefix " + Names.quote(ref)
+          + " is too short: give at least 2 hex digits after sha512-");
+    }
+    // The full 128-digit form: the store keys by the first half.
+    String prefix = ImageId.PREFIX + hex.substring(0, Math.min(64, hex.length()));
+    List<ImageInfo> matches = new ArrayList<>();
+    for (ImageId id : records.ids()) {
+      if (id.value().startsWith(prefix)) {
+        records.get(id).ifPresent(matches::add);
+      }
+    }
+    if (matches.isEmpty()) {
+      throw new ImageNotFoundException(ref, "no image with id " + Names.quote(ref)
+          + " in the store");
+    }
+    if (matches.size() > 1) {
+      List<ImageId> ids = new ArrayList<>();
+      matches.forEach(i -> ids.add(i.id()));
+      ids.sort(Comparator.comparing(ImageId::value));
+      throw new AmbiguousImageException(ref, ids);
+    }
+    return matches.get(0);
+  }
+}
