@@ -48,6 +48,19 @@ public record ImageId(String value) {
     return new ImageId(sb.toString());
   }
 
+  /** {@code sha512-} and all 128 hex digits of {@code digest}: the form an id keeps half of. */
+  public static String fullForm(byte[] digest) {
+    if (digest.length != 64) {
+      throw new IllegalArgumentException(
+          "a SHA-512 digest has 64 bytes, got " + digest.length);
+    }
+    StringBuilder sb = new StringBuilder(PREFIX.length() + 128).append(PREFIX);
+    for (byte b : digest) {
+      sb.append(DIGITS[(b >> 4) & 0xf]).append(DIGITS[b & 0xf]);
+    }
+    return sb.toString();
+  }
+
   /** {@code sha512-} and the first 32 hex digits, as {@code fetch} prints it. */
   public String shortForm() {
     return value.substring(0, PREFIX.length() + 32);

@@ -97,11 +97,15 @@ final class ImageImport {
           : trees.render(ws.resolve("rendered"), chain, in.result.manifest(), m, id);
       Path manifestTmp = ws.resolve("manifest");
       Files.write(manifestTmp, in.result.manifest(), StandardOpenOption.CREATE_NEW);
+      Path digestTmp = ws.resolve("digest");
+      Files.writeString(digestTmp, ImageId.fullForm(in.result.sha512()),
+          StandardOpenOption.CREATE_NEW);
       in.blobFlush.await();
       Durability.syncTree(ws.dir());
       TreeStore.markRendered(tree.dir());
       moveIntoPlace(in.blob, layout.blob(id));
       moveIntoPlace(manifestTmp, layout.manifest(id));
+      moveIntoPlace(digestTmp, layout.fullDigest(id));
       trees.install(treeIds.of(chain), tree.dir());
       Instant now = Instant.now();
       ImageInfo info = new ImageInfo(id, m.name().value(), m.labels(), now, now,

@@ -2,6 +2,9 @@ package io.jrkt.store;
 
 import io.jrkt.appc.ImageId;
 import io.jrkt.appc.Names;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -10,9 +13,11 @@ import java.util.Locale;
 /** {@link ImageStore#resolve}: finding one stored image by id, id prefix or name and labels. */
 final class ImageResolver {
   private final ImageRecords records;
+  private final StoreLayout layout;
 
-  ImageResolver(ImageRecords records) {
+  ImageResolver(ImageRecords records, StoreLayout layout) {
     this.records = records;
+    this.layout = layout;
   }
 
   ImageInfo resolve(String ref) throws ImageNotFoundException, AmbiguousImageException {
@@ -57,6 +62,23 @@ final class ImageResolver {
       ids.sort(Comparator.comparing(ImageId::value));
       throw new AmbiguousImageException(ref, ids);
     }
-    return matches.get(0);
+    ImageInfo match = matches.get(0);
+    if (hex.length() > 64 && !fullDigestMatches(match.id(), ImageId.PREFIX + hex)) {
+      throw new ImageNotFoundException(ref, "no image with id " + Names.quote(ref)
+          + " in the store (an image shares its first half but not the rest)");
+    }
+    return match;
+  }
+
+  /** True when the recorded full digest equals {@code full}, or none was recorded. */
+  private boolean fullDigestMatches(ImageId id, String full) {
+    try {
+      return Files.readString(layout.fullDigest(id)).trim().equals(full);
+    } catch (NoSuchFileException e) {
+      return true;
+    } catch (IOException e) {
+      throw new StoreIoException("cannot read " + layout.fullDigest(id) + ": "
+          + IoErrors.describe(e), e);
+    }
   }
 }

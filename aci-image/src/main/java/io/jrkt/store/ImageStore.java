@@ -96,7 +96,7 @@ public final class ImageStore implements AutoCloseable {
    * {@code name,label=value,...}); by name, the newest import carrying all the labels wins.
    */
   public ImageInfo resolve(String ref) throws ImageNotFoundException, AmbiguousImageException {
-    return new ImageResolver(records).resolve(ref);
+    return new ImageResolver(records, layout).resolve(ref);
   }
 
   /** The stored manifest of an image. */
@@ -153,6 +153,7 @@ public final class ImageStore implements AutoCloseable {
         }
       }
       treeIds.forget(id);
+      Files.deleteIfExists(layout.fullDigest(id));
       Files.deleteIfExists(manifest);
       Files.deleteIfExists(blob);
     } catch (IOException e) {

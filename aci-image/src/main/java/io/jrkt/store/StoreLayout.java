@@ -53,6 +53,14 @@ final class StoreLayout {
     return cas.resolve("tmp");
   }
 
+  /**
+   * The full 128-digit SHA-512 of an image's tar. Image ids keep only the first half (as rkt's
+   * did); this lets a full-form id given by a user be checked in its entirety.
+   */
+  Path fullDigest(ImageId id) {
+    return cas.resolve("digest").resolve(id.value());
+  }
+
   /** Where {@link TreeIds} keeps its memos. */
   Path treeIdDir() {
     return cas.resolve("treeids");

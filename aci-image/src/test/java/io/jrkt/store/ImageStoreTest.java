@@ -239,8 +239,14 @@ class ImageStoreTest {
       full.append(String.format("%02x", b & 0xff));
     }
     assertEquals(info, store.resolve(full.toString()));
-
+    char last = full.charAt(full.length() - 1);
+    String wrongSecondHalf = full.substring(0, full.length() - 1) + (last == '0' ? '1' : '0');
     ImageNotFoundException e = assertThrows(ImageNotFoundException.class,
+        () -> store.resolve(wrongSecondHalf));
+    assertEquals("no image with id \"" + wrongSecondHalf + "\" in the store (an image shares its "
+        + "first half but not the rest)", e.getMessage());
+
+    e = assertThrows(ImageNotFoundException.class,
         () -> store.resolve("sha512-a"));
     assertEquals("image id prefix \"sha512-a\" is too short: give at least 2 hex digits after "
         + "sha512-", e.getMessage());
