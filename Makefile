@@ -50,8 +50,14 @@ unit-test:
 functional-test:
 	$(MVN) $(MVN_FLAGS) -pl tests test -DskipFunctional=false -Djrkt.bin=$(BIN)
 
-# The stage1 entrypoints' own test, on the built image. Exit 77 means it cannot run here.
+# The stage1 entrypoints' own tests, on the built images. Exit 77 means a test cannot run here.
 stage1-test:
+	@if [ -f stage1-nspawn/src/test/stage1-nspawn-test.sh ]; then \
+	  echo "bash stage1-nspawn/src/test/stage1-nspawn-test.sh stage1-nspawn/target/stage1-coreos.aci"; \
+	  rc=0; bash stage1-nspawn/src/test/stage1-nspawn-test.sh stage1-nspawn/target/stage1-coreos.aci || rc=$$?; \
+	  if [ $$rc -eq 77 ]; then echo "stage1-nspawn test skipped: cannot run here"; \
+	  elif [ $$rc -ne 0 ]; then exit $$rc; fi; \
+	fi
 	@if [ -f stage1-fly/src/test/stage1-fly-test.sh ]; then \
 	  echo "bash stage1-fly/src/test/stage1-fly-test.sh $(BIN)/stage1-fly.aci"; \
 	  rc=0; bash stage1-fly/src/test/stage1-fly-test.sh $(BIN)/stage1-fly.aci || rc=$$?; \
