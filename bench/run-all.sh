@@ -98,6 +98,13 @@ mkdir -p "$root/docs"
     sed 's/^/- /' "$work/results.notes"
     echo
   fi
+  echo "## Peer figures"
+  echo
+  echo "Real rkt 1.30, measured on this kind of machine earlier and not in this run (so compare"
+  echo "with care): a fly pod doing /bin/true 62–66 ms; \`rkt fetch\` of a 106 MB gzip ACI 516 ms"
+  echo "(\`rkt image render\` of it, cold, 956 ms); \`rkt list\` with 20 exited pods ~21 ms."
+  echo "jrkt's figures include a JVM start (\`jrkt version\` above)."
+  echo
   echo "## Commands"
   echo
   echo "\$WORK is the benchmark's scratch directory; bin/jrkt-without-cds stands for a copy of"
