@@ -5,6 +5,7 @@
 #
 # usage: stage1-nspawn-test.sh [STAGE1_COREOS_ACI]
 #   With an ACI the entrypoints are taken from it; otherwise they are compiled from the sources.
+#   KEEP=1 keeps the temporary directory (for a look after a failure).
 # Exits 0 when every check passes, 1 on a failed check, 77 when it cannot run here.
 set -u
 umask 022
@@ -44,7 +45,7 @@ cleanup() {
   (cd "$POD" 2>/dev/null && ./stage1/rootfs/gc "$UUID" > /dev/null 2>&1)
   awk -v t="$T" '$5 == t || index($5, t "/") == 1 { print $5 }' /proc/self/mountinfo |
     sort -r | while read -r m; do umount -l "$m"; done
-  rm -rf "$T"
+  [ -n "${KEEP:-}" ] || rm -rf "$T"
 }
 trap cleanup EXIT
 
@@ -78,7 +79,7 @@ for app in a b; do
   root=$S1/opt/stage2/$app/rootfs
   mkdir -p "$root/bin" "$root/srv/work"
   cp "$busybox" "$root/bin/busybox"
-  for applet in sh true echo cat id sleep ls touch test tr pwd hostname; do
+  for applet in sh true echo cat id sleep ls touch test tr pwd hostname chown grep; do
     ln -s busybox "$root/bin/$applet"
   done
   echo "root-of-$app" > "$root/marker"
@@ -189,6 +190,78 @@ err=$(run_pod --debug --net=host "$UUID" 2>&1)
 check "--debug says which nspawn mode it took" yes \
   "$(grep -q 'systemd is not PID 1: --register=no --keep-unit' <<<"$err" && echo yes)"
 
+# ---- isolators ----
+
+capbnd() { printf '%016x' "$1"; }
+# Lowering oom_score_adj below 0 needs CAP_SYS_RESOURCE, which a sandboxed host may not have.
+lower=-300
+if [ $((0x$(awk '/^CapBnd/ { print $2 }' /proc/self/status) >> 24 & 1)) = 0 ]; then lower=300; fi
+app a no-new-privileges 1 oom-score-adj 500 -- \
+  /bin/sh -c 'grep NoNewPrivs /proc/self/status | tr -d "\t "; cat /proc/self/oom_score_adj'
+app b oom-score-adj "$lower" -- \
+  /bin/sh -c 'sleep 0.2; grep NoNewPrivs /proc/self/status | tr -d "\t "; cat /proc/self/oom_score_adj'
+write_plan
+out=$(run_pod --net=host "$UUID" 2>&1)
+check "no-new-privileges and oom-score-adj ($lower) per app" "NoNewPrivs:1
+500
+NoNewPrivs:0
+$lower" "$out"
+
+# CAP_SETUID (7) and CAP_SETGID (6) only: chown as root fails.
+app a caps 2 CAP_SETUID CAP_SETGID -- /bin/sh -c 'touch /tmp/f; chown 5 /tmp/f 2>&1;
+  grep -E "^Cap(Bnd|Eff|Prm|Inh|Amb)" /proc/self/status | tr -d "\t" | tr "\n" " "'
+# rkt's default set: chown works; CAP_NET_ADMIN (12) is outside nspawn's own default set.
+app b caps 14 CAP_AUDIT_WRITE CAP_CHOWN CAP_DAC_OVERRIDE CAP_FSETID CAP_FOWNER CAP_KILL \
+  CAP_MKNOD CAP_NET_RAW CAP_NET_BIND_SERVICE CAP_SETUID CAP_SETGID CAP_SETPCAP CAP_SETFCAP \
+  CAP_SYS_CHROOT -- /bin/sh -c 'sleep 0.2; touch /tmp/f; chown 5 /tmp/f && echo chowned;
+  grep CapBnd /proc/self/status | tr -d "\t"'
+write_plan
+out=$(run_pod --net=host "$UUID" 2>&1)
+check "caps: a removed CAP_CHOWN makes chown fail; bounding, effective, permitted sets" \
+  "chown: /tmp/f: Operation not permitted
+CapInh:$(capbnd $((1 << 6 | 1 << 7))) CapPrm:$(capbnd $((1 << 6 | 1 << 7))) \
+CapEff:$(capbnd $((1 << 6 | 1 << 7))) CapBnd:$(capbnd $((1 << 6 | 1 << 7))) \
+CapAmb:0000000000000000 chowned
+CapBnd:$(capbnd $((1 << 29 | 1 << 0 | 1 << 1 | 1 << 4 | 1 << 3 | 1 << 5 | 1 << 27 | 1 << 13 |
+  1 << 10 | 1 << 7 | 1 << 6 | 1 << 8 | 1 << 31 | 1 << 18)))" "$out"
+
+app a caps 1 CAP_NET_ADMIN -- /bin/sh -c 'grep CapBnd /proc/self/status | tr -d "\t"'
+write_plan
+check "caps: a retained capability nspawn would not give" "CapBnd:$(capbnd $((1 << 12)))" \
+  "$(run_pod --net=host "$UUID" 2>&1)"
+
+app a caps 1 CAP_SETUID -- /bin/sh -c 'touch /tmp/f; chown 5 /tmp/f && echo chowned'
+write_plan
+check "caps: --disable-capabilities-restriction keeps them all" chowned \
+  "$(run_pod --net=host --disable-capabilities-restriction "$UUID" 2>&1)"
+
+app a caps 1 CAP_NO_SUCH -- /bin/true
+write_plan
+err=$(run_pod --net=host "$UUID" 2>&1)
+check "caps: an unknown capability exits 254" \
+  '254 stage1-nspawn: app "a": unknown capability CAP_NO_SUCH' "$? $err"
+
+# Memory: 32 MiB; the app doubles a string until the kernel's OOM killer ends it.
+app a memory-limit 33554432 -- /bin/sh -c 'grep -E ":memory:" /proc/self/cgroup |
+  grep -q "/rkt-'"$UUID"'/app-a$" && echo in-cgroup; sleep 0.3; x=a; while :; do x=$x$x; done'
+app b cpu-quota 250 -- /bin/sh -c 'grep -E ":cpu[,:]" /proc/self/cgroup |
+  grep -q "/rkt-'"$UUID"'/app-b$" && echo in-cpu-cgroup; sleep 30'
+write_plan
+out=$(run_pod --net=host "$UUID" 2>&1)
+check "memory: an app beyond its limit is OOM-killed: 137" "137 137 143" "$? $(statuses)"
+check "memory, cpu: each app in its cgroups" yes \
+  "$(grep -q in-cgroup <<<"$out" && grep -q in-cpu-cgroup <<<"$out" && echo yes)"
+memcg=$(grep '/memory/.*/app-a$' "$POD/app-cgroups")
+cpucg=$(grep '/cpu/.*/app-b$' "$POD/app-cgroups")
+check "memory: the limit in the cgroup" 33554432 "$(cat "$memcg/memory.limit_in_bytes")"
+check "memory: the kill was the cgroup's OOM killer" yes \
+  "$(grep -qE '^oom_kill [1-9]' "$memcg/memory.oom_control" && echo yes)"
+check "cpu: quota and period in the cgroup" "25000 100000" \
+  "$(cat "$cpucg/cpu.cfs_quota_us") $(cat "$cpucg/cpu.cfs_period_us")"
+check "cgroups recorded before creation, parents first" yes \
+  "$(head -1 "$POD/app-cgroups" | grep -q "/rkt-$UUID$" && echo yes)"
+app_cgroups=$(cat "$POD/app-cgroups")
+
 # A long-running pod: lock, process tree, enter, stop.
 app a mount "$T/vol-ro" /vol/ro bind,ro -- /bin/sh -c 'trap "exit 7" TERM; sleep 30 & wait'
 app b -- /bin/sleep 30
@@ -238,6 +311,11 @@ check "stop --force ends the pod" yes "$([ $? -ne 0 ] && ! kill -0 "$pod" 2>/dev
 (cd "$POD" && ./stage1/rootfs/gc --debug --local-config=/etc/rkt "$UUID" 2>/dev/null)
 check "gc exits 0" 0 $?
 check "gc removed the pod's cgroups" "" "$(pod_cgroups)"
+check "gc removed the apps' cgroups" "" "$(for d in $app_cgroups; do [ -e "$d" ] && echo "$d"; done)"
+printf '%s\n' / /sys/fs/cgroup/memory "/sys/fs/cgroup/memory/../rkt-$UUID" > "$POD/app-cgroups"
+err=$(cd "$POD" && ./stage1/rootfs/gc "$UUID" 2>&1)
+check "gc refuses recorded cgroups that are not the pod's" "254 3" \
+  "$? $(grep -c 'not a cgroup of pod' <<<"$err")"
 check "nothing left mounted" "" "$(host_mounts_under_tmp)"
 check "no nspawn state left in /run" no \
   "$([ -e "/run/systemd/nspawn/propagate/rkt-$UUID" ] && echo yes || echo no)"

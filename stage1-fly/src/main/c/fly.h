@@ -73,12 +73,25 @@ struct plan_app {
   size_t nmounts;
   struct plan_mount *mounts;
   int readonly_rootfs;
+  /* Isolator directives; only a stage1 that sets plan_accepts_isolators reads them. */
+  int no_new_privileges;
+  int has_oom_score_adj;
+  int oom_score_adj;
+  int has_caps; /* without a "caps" directive the capabilities are left as they are */
+  size_t ncaps;
+  char **caps; /* NULL-terminated capability names (CAP_...) */
+  long memory_limit;     /* bytes, 0 for none */
+  long cpu_quota_milli;  /* milli-cores, 0 for none */
 };
 
 struct plan {
   size_t napps;
   struct plan_app *apps;
 };
+
+/* Set by a stage1 that enforces the isolator directives (no-new-privileges, oom-score-adj, caps,
+ * memory-limit, cpu-quota); without it they are unknown directives, refused. */
+extern int plan_accepts_isolators;
 
 /* Reads and checks the run plan; dies with a message naming the plan and the entry on error. */
 void plan_load(const char *path, struct plan *plan);

@@ -11,6 +11,8 @@
 
 #include "fly.h"
 
+int plan_accepts_isolators;
+
 struct reader {
   const char *path;
   char **fields;
@@ -135,6 +137,40 @@ static void check_app(const struct reader *r, const struct plan_app *app) {
   }
 }
 
+/* The isolator directives; returns 0 when d is not one of them. */
+static int parse_isolator(struct reader *r, struct plan *plan, const char *d) {
+  if (strcmp(d, "no-new-privileges") == 0) {
+    current_app(r, plan, d)->no_new_privileges = (int)next_number(r, d, 1);
+  } else if (strcmp(d, "oom-score-adj") == 0) {
+    struct plan_app *app = current_app(r, plan, d);
+    const char *field = next_field(r, d);
+    int negative = field[0] == '-';
+    long value = parse_decimal(field + negative, 1000);
+    if (value < 0) {
+      plan_fail(r, "oom-score-adj: \"%s\" is not a number from -1000 to 1000", field);
+    }
+    app->has_oom_score_adj = 1;
+    app->oom_score_adj = (int)(negative ? -value : value);
+  } else if (strcmp(d, "caps") == 0) {
+    struct plan_app *app = current_app(r, plan, d);
+    free(app->caps);
+    app->caps = next_list(r, d, &app->ncaps);
+    app->has_caps = 1;
+    for (size_t i = 0; i < app->ncaps; i++) {
+      if (strncmp(app->caps[i], "CAP_", 4) != 0) {
+        plan_fail(r, "caps: \"%s\" is not a capability name", app->caps[i]);
+      }
+    }
+  } else if (strcmp(d, "memory-limit") == 0) {
+    current_app(r, plan, d)->memory_limit = next_number(r, d, LONG_MAX / 16);
+  } else if (strcmp(d, "cpu-quota") == 0) {
+    current_app(r, plan, d)->cpu_quota_milli = next_number(r, d, LONG_MAX / 1000);
+  } else {
+    return 0;
+  }
+  return 1;
+}
+
 void plan_load(const char *path, struct plan *plan) {
   size_t size;
   char *buf = read_file(path, &size);
@@ -257,6 +293,7 @@ void plan_load(const char *path, struct plan *plan) {
       app->mounts[app->nmounts++] = m;
     } else if (strcmp(d, "readonly-rootfs") == 0) {
       current_app(&r, plan, d)->readonly_rootfs = (int)next_number(&r, d, 1);
+    } else if (plan_accepts_isolators && parse_isolator(&r, plan, d)) {
     } else {
       plan_fail(&r, "unknown directive \"%s\"", d);
     }

@@ -173,3 +173,205 @@ int cgroup_remove_pod(const char *uuid) {
   free(rel);
   return failed ? -1 : 0;
 }
+
+/* ---- per-app resource cgroups (memory and CPU limits) ---- */
+
+#define APP_CGROUPS_FILE "app-cgroups"
+
+/* The cgroups created for the apps, one absolute path per line in creation order; rewritten
+ * whole (atomically) before each mkdir. */
+static char *recorded;
+static size_t recorded_len;
+
+static void record_cgroup(const char *dir) {
+  if (recorded == NULL) {
+    /* A pod run again (run-prepared after a failure) keeps what its earlier runs recorded. */
+    recorded = read_file(APP_CGROUPS_FILE, &recorded_len);
+    if (recorded == NULL && errno != ENOENT) {
+      die_errno("read %s", APP_CGROUPS_FILE);
+    }
+    if (recorded != NULL && recorded_len > 0 && recorded[recorded_len - 1] != '\n') {
+      die("%s does not end with a newline; not appending to it", APP_CGROUPS_FILE);
+    }
+  }
+  size_t n = strlen(dir);
+  char *grown = realloc(recorded, recorded_len + n + 2);
+  if (grown == NULL) {
+    die("out of memory");
+  }
+  recorded = grown;
+  memcpy(recorded + recorded_len, dir, n);
+  recorded_len += n;
+  recorded[recorded_len++] = '\n';
+  recorded[recorded_len] = '\0';
+  if (write_file_atomic(APP_CGROUPS_FILE, recorded) != 0) {
+    die_errno("write %s", APP_CGROUPS_FILE);
+  }
+}
+
+/* Our cgroup in the v1 hierarchy of a controller ("memory", "cpu"). */
+static char *own_v1_cgroup(const char *controller) {
+  char *text = read_file("/proc/self/cgroup", NULL);
+  if (text == NULL) {
+    die_errno("read /proc/self/cgroup");
+  }
+  for (char *save = NULL, *line = strtok_r(text, "\n", &save); line != NULL;
+       line = strtok_r(NULL, "\n", &save)) {
+    char *list = strchr(line, ':');
+    char *path = list != NULL ? strchr(list + 1, ':') : NULL;
+    if (path == NULL) {
+      continue;
+    }
+    *path++ = '\0';
+    for (char *s2 = NULL, *c = strtok_r(list + 1, ",", &s2); c != NULL;
+         c = strtok_r(NULL, ",", &s2)) {
+      if (strcmp(c, controller) == 0 && path[0] == '/') {
+        char *own = strdup(path);
+        free(text);
+        return own;
+      }
+    }
+  }
+  die("/proc/self/cgroup has no %s hierarchy; the %s limit cannot be set", controller,
+      controller);
+}
+
+static void write_cgroup_file(const char *dir, const char *file, const char *value,
+                              int optional) {
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s/%s", dir, file);
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0 && optional && errno == ENOENT) {
+    return;
+  }
+  if (fd < 0 || write(fd, value, strlen(value)) < 0) {
+    die_errno("write %s to %s", value, path);
+  }
+  close(fd);
+}
+
+/* Creates <hierarchy>/<own cgroup>/rkt-<uuid>/app-<name>; returns its path. */
+static char *make_app_cgroup(const char *hierarchy, const char *controller, const char *uuid,
+                             const char *app) {
+  char *own = own_v1_cgroup(controller);
+  const char *base = own + strspn(own, "/");
+  char pod[PATH_MAX], dir[PATH_MAX];
+  if (snprintf(pod, sizeof pod, "%s/%s%srkt-%s", hierarchy, base, base[0] ? "/" : "", uuid) >=
+          (int)sizeof pod ||
+      snprintf(dir, sizeof dir, "%s/app-%s", pod, app) >= (int)sizeof dir) {
+    die("the cgroup path for app \"%s\" is too long", app);
+  }
+  free(own);
+  struct stat st;
+  if (stat(pod, &st) != 0) {
+    record_cgroup(pod);
+    if (mkdir(pod, 0755) != 0 && errno != EEXIST) {
+      die_errno("create cgroup %s", pod);
+    }
+  }
+  record_cgroup(dir);
+  if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+    die_errno("create cgroup %s", dir);
+  }
+  debugf("init: created cgroup %s", dir);
+  return strdup(dir);
+}
+
+void cgroup_create_app_limits(const char *uuid, const struct plan_app *app, char **memory_dir,
+                              char **cpu_dir) {
+  *memory_dir = *cpu_dir = NULL;
+  if (app->memory_limit == 0 && app->cpu_quota_milli == 0) {
+    return;
+  }
+  struct statfs fs;
+  if (statfs("/sys/fs/cgroup", &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC) {
+    /* Needs the pod cgroup split into a process-free parent (cgroup2's rule for enabling
+     * controllers below it); not done yet. */
+    die("app \"%s\": memory and CPU limits are not implemented on a cgroup2-only host yet",
+        app->name);
+  }
+  char value[64];
+  if (app->memory_limit > 0) {
+    *memory_dir = make_app_cgroup("/sys/fs/cgroup/memory", "memory", uuid, app->name);
+    snprintf(value, sizeof value, "%ld", app->memory_limit);
+    write_cgroup_file(*memory_dir, "memory.limit_in_bytes", value, 0);
+    /* With swap accounting, memory+swap too: otherwise the app swaps instead of hitting it. */
+    write_cgroup_file(*memory_dir, "memory.memsw.limit_in_bytes", value, 1);
+  }
+  if (app->cpu_quota_milli > 0) {
+    if (app->cpu_quota_milli < 10) {
+      die("app \"%s\": a CPU limit of %ldm is below the kernel's minimum of 10m", app->name,
+          app->cpu_quota_milli);
+    }
+    *cpu_dir = make_app_cgroup("/sys/fs/cgroup/cpu", "cpu", uuid, app->name);
+    write_cgroup_file(*cpu_dir, "cpu.cfs_period_us", "100000", 0);
+    snprintf(value, sizeof value, "%ld", app->cpu_quota_milli * 100);
+    write_cgroup_file(*cpu_dir, "cpu.cfs_quota_us", value, 0);
+  }
+}
+
+/* A recorded path gc may rmdir: below /sys/fs/cgroup, no "." or ".." components, ending in
+ * rkt-<uuid> or rkt-<uuid>/app-<name>. */
+static int is_recorded_app_cgroup(const char *path, const char *uuid) {
+  const char *prefix = "/sys/fs/cgroup/";
+  if (strncmp(path, prefix, strlen(prefix)) != 0 || strstr(path, "//") != NULL ||
+      strstr(path, "/./") != NULL || strstr(path, "/../") != NULL) {
+    return 0;
+  }
+  size_t n = strlen(path);
+  if (n >= 2 && (strcmp(path + n - 2, "/.") == 0 || (n >= 3 && strcmp(path + n - 3, "/..") == 0))) {
+    return 0;
+  }
+  char leaf[128];
+  snprintf(leaf, sizeof leaf, "/rkt-%s", uuid);
+  const char *at = strstr(path, leaf);
+  if (at == NULL) {
+    return 0;
+  }
+  const char *rest = at + strlen(leaf);
+  return rest[0] == '\0' ||
+         (strncmp(rest, "/app-", 5) == 0 && rest[5] != '\0' && strchr(rest + 5, '/') == NULL);
+}
+
+int cgroup_remove_app_limits(const char *uuid) {
+  char *text = read_file(APP_CGROUPS_FILE, NULL);
+  if (text == NULL) {
+    if (errno == ENOENT) {
+      return 0;
+    }
+    fprintf(stderr, "%s: gc: read %s: %s\n", fly_program_name, APP_CGROUPS_FILE,
+            strerror(errno));
+    return -1;
+  }
+  size_t max = 1;
+  for (const char *p = text; *p != '\0'; p++) {
+    max += *p == '\n';
+  }
+  char **lines = calloc(max, sizeof *lines);
+  if (lines == NULL) {
+    die("out of memory");
+  }
+  size_t n = 0;
+  for (char *save = NULL, *line = strtok_r(text, "\n", &save); line != NULL && n < max;
+       line = strtok_r(NULL, "\n", &save)) {
+    lines[n++] = line;
+  }
+  int failed = 0;
+  /* Children were recorded after their parents: remove in reverse. */
+  while (n-- > 0) {
+    if (!is_recorded_app_cgroup(lines[n], uuid)) {
+      fprintf(stderr, "%s: gc: %s names \"%s\", not a cgroup of pod %s; left alone\n",
+              fly_program_name, APP_CGROUPS_FILE, lines[n], uuid);
+      failed = 1;
+    } else if (rmdir(lines[n]) == 0) {
+      debugf("gc: removed cgroup %s", lines[n]);
+    } else if (errno != ENOENT) {
+      fprintf(stderr, "%s: gc: remove cgroup %s: %s\n", fly_program_name, lines[n],
+              strerror(errno));
+      failed = 1;
+    }
+  }
+  free(lines);
+  free(text);
+  return failed ? -1 : 0;
+}

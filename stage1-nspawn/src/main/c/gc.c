@@ -30,7 +30,8 @@ int nspawn_gc_main(int argc, char **argv) {
   if (uuid == NULL || strchr(uuid, '/') != NULL) {
     return gc_main(argc, argv); /* says what is wrong */
   }
-  int failed = cgroup_remove_pod(uuid) != 0;
+  int failed = cgroup_remove_app_limits(uuid) != 0;
+  failed |= cgroup_remove_pod(uuid) != 0;
 
   char propagate[PATH_MAX];
   snprintf(propagate, sizeof propagate, "/run/systemd/nspawn/propagate/rkt-%s", uuid);

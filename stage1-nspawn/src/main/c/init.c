@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@ struct run_flags {
   const char *hostname;
   const char *ipc;
   int interactive;
+  int disable_caps;
 };
 
 /* The flags stage0 passes; the same set stage1-fly's run accepts. */
@@ -44,10 +46,11 @@ static void parse_run_flags(int argc, char **argv, struct run_flags *f) {
       fly_debug_enabled = on;
     } else if (flag_bool(arg, "--interactive", &on)) {
       f->interactive = on;
-    } else if (flag_bool(arg, "--disable-capabilities-restriction", &on) ||
-               flag_bool(arg, "--disable-paths", &on) ||
+    } else if (flag_bool(arg, "--disable-capabilities-restriction", &on)) {
+      f->disable_caps = on;
+    } else if (flag_bool(arg, "--disable-paths", &on) ||
                flag_bool(arg, "--disable-seccomp", &on) || flag_bool(arg, "--mutable", &on)) {
-      /* No isolators yet: nothing to relax. */
+      /* No path or seccomp isolators yet: nothing to relax. */
     } else if (flag_value(argc, argv, &i, "--net", &f->net) ||
                flag_value(argc, argv, &i, "--hostname", &f->hostname) ||
                flag_value(argc, argv, &i, "--ipc", &f->ipc)) {
@@ -144,6 +147,41 @@ static void add(struct argv_builder *b, const char *fmt, ...) {
   }
   va_end(ap);
   b->args[++b->n] = NULL;
+}
+
+/* The container's capabilities and the apps' cgroups. The supervisor narrows each app's
+ * capabilities to its plan's "caps"; nspawn's default set would keep out some an app may
+ * retain (CAP_NET_ADMIN, CAP_SYS_MODULE...), so the container gets those the apps ask for on
+ * top of it, or all with --disable-capabilities-restriction. Memory and CPU limits are cgroups made here on the
+ * host side and bound into the container, where each app's process joins them. */
+static void add_isolators(struct argv_builder *b, const struct plan *plan,
+                          const struct run_flags *flags) {
+  uint64_t wanted = 0;
+  for (size_t a = 0; a < plan->napps; a++) {
+    const struct plan_app *app = &plan->apps[a];
+    wanted |= app->has_caps ? caps_mask(app) : 0;
+  }
+  /* --capability adds to nspawn's default set, which the supervisor itself needs (mounts,
+   * chroot, setuid, the bounding set). */
+  if (flags->disable_caps) {
+    add(b, "--capability=all");
+  } else {
+    for (int c = 0; caps_name(c) != NULL; c++) {
+      if (wanted & (UINT64_C(1) << c)) {
+        add(b, "--capability=%s", caps_name(c));
+      }
+    }
+  }
+  for (size_t a = 0; a < plan->napps; a++) {
+    char *memory, *cpu;
+    cgroup_create_app_limits(flags->uuid, &plan->apps[a], &memory, &cpu);
+    if (memory != NULL) {
+      add(b, "--bind=%s:%s/%zu/memory", escape_bind_path(memory), NSPAWN_CGROUPS_DIR, a);
+    }
+    if (cpu != NULL) {
+      add(b, "--bind=%s:%s/%zu/cpu", escape_bind_path(cpu), NSPAWN_CGROUPS_DIR, a);
+    }
+  }
 }
 
 static void write_flavor_link(void) {
@@ -255,10 +293,14 @@ int nspawn_init_main(int argc, char **argv) {
           escape_bind_path(mount->source), NSPAWN_VOLUMES_DIR, a, m);
     }
   }
+  add_isolators(&b, &plan, &flags);
   add(&b, "--");
   add(&b, "/supervisor");
   if (fly_debug_enabled) {
     add(&b, "--debug");
+  }
+  if (flags.disable_caps) {
+    add(&b, "--disable-capabilities-restriction");
   }
 
   char pid[32];

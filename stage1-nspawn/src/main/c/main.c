@@ -15,6 +15,7 @@ static const struct {
 
 int main(int argc, char **argv) {
   fly_program_name = "stage1-nspawn";
+  plan_accepts_isolators = 1;
   const char *self = argc > 0 ? argv[0] : "";
   const char *slash = strrchr(self, '/');
   const char *name = slash != NULL ? slash + 1 : self;

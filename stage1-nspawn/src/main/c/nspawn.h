@@ -29,6 +29,30 @@ void cgroup_enter_pod(const char *uuid);
  * only; returns 0, or -1 after printing why. */
 int cgroup_remove_pod(const char *uuid);
 
+/* Creates the app's memory and CPU cgroups (v1: <hierarchy>/<own cgroup>/rkt-<uuid>/app-<name>)
+ * for the limits in its plan, recording each path in the pod directory's "app-cgroups" before
+ * creating it, and sets the limits. *memory_dir and *cpu_dir get the paths, or NULL when the app
+ * has no such limit. */
+void cgroup_create_app_limits(const char *uuid, const struct plan_app *app, char **memory_dir,
+                              char **cpu_dir);
+/* rmdir of exactly the cgroups recorded in "app-cgroups" (deepest first); 0, or -1 after
+ * printing why. */
+int cgroup_remove_app_limits(const char *uuid);
+
+/* Where /init binds an app's cgroups into the container: CGROUPS/<app index>/{memory,cpu}. */
+#define NSPAWN_CGROUPS_DIR "/rkt/cgroups"
+
+/* ---- isolators.c ---- */
+
+#include <stdint.h>
+/* The plan's "caps" of the app as a bit mask; dies on an unknown name. */
+uint64_t caps_mask(const struct plan_app *app);
+const char *caps_name(int cap);
+/* In the app's process, as root: oom_score_adj and the capability bounding set. */
+void isolators_before_setuid(const struct plan_app *app, int restrict_caps);
+/* After setuid: effective/permitted/inheritable/ambient capabilities, no_new_privs. */
+void isolators_before_exec(const struct plan_app *app, int restrict_caps);
+
 /* ---- the entrypoints ---- */
 
 int nspawn_init_main(int argc, char **argv);

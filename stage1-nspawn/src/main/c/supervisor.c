@@ -7,6 +7,8 @@
  *  - when an app fails, the others get SIGTERM (rkt's rule: a failing app stops the pod);
  *  - SIGTERM, SIGINT, SIGHUP to the supervisor (systemd-nspawn turns a SIGTERM to itself into a
  *    SIGTERM here, see --kill-signal) are forwarded to every app still running.
+ * Each app's process joins the app's cgroups (made by /init, bound under /rkt/cgroups) and takes
+ * its isolators (oom_score_adj, capabilities, no_new_privs; isolators.c) before exec.
  * As PID 1 it also reaps orphans that end up with it.
  */
 #define _GNU_SOURCE
@@ -50,8 +52,29 @@ static void to_container_view(const struct plan_app *in, size_t index, struct pl
   }
 }
 
+/* Moves the calling process into the cgroups /init made for app number index (bound under
+ * /rkt/cgroups/<index>/). */
+static void join_app_cgroups(const struct plan_app *app, size_t index) {
+  const char *controllers[2] = {app->memory_limit > 0 ? "memory" : NULL,
+                                app->cpu_quota_milli > 0 ? "cpu" : NULL};
+  for (int i = 0; i < 2; i++) {
+    if (controllers[i] == NULL) {
+      continue;
+    }
+    char procs[PATH_MAX];
+    snprintf(procs, sizeof procs, "%s/%zu/%s/cgroup.procs", NSPAWN_CGROUPS_DIR, index,
+             controllers[i]);
+    int fd = open(procs, O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || write(fd, "0\n", 2) < 0) {
+      die_errno("join the %s cgroup of app \"%s\" (%s)", controllers[i], app->name, procs);
+    }
+    close(fd);
+  }
+}
+
 /* In the child: becomes the app. Never returns. */
-static void exec_app(const struct plan_app *app, int rootfd, int sole_app) {
+static void exec_app(const struct plan_app *app, size_t index, int rootfd, int sole_app,
+                     int restrict_caps) {
   sigset_t none;
   sigemptyset(&none);
   setpgid(0, 0);
@@ -63,6 +86,8 @@ static void exec_app(const struct plan_app *app, int rootfd, int sole_app) {
     sigprocmask(SIG_BLOCK, &ttou, NULL);
     tcsetpgrp(STDIN_FILENO, getpid());
   }
+  join_app_cgroups(app, index);
+  isolators_before_setuid(app, restrict_caps);
   if (fchdir(rootfd) != 0 || chroot(".") != 0) {
     die_errno("chroot into app \"%s\"", app->name);
   }
@@ -79,6 +104,7 @@ static void exec_app(const struct plan_app *app, int rootfd, int sole_app) {
   if (setuid(app->uid) != 0) {
     die_errno("setuid %u in app \"%s\"", (unsigned)app->uid, app->name);
   }
+  isolators_before_exec(app, restrict_caps);
   sigprocmask(SIG_SETMASK, &none, NULL);
   execve(app->exec[0], app->exec, app->env);
   die_errno("exec %s in app \"%s\"", app->exec[0], app->name);
@@ -115,10 +141,13 @@ static void record_status(const struct plan_app *app, int code) {
 }
 
 int nspawn_supervisor_main(int argc, char **argv) {
+  int restrict_caps = 1;
   for (int i = 1; i < argc; i++) {
     int on;
     if (flag_bool(argv[i], "--debug", &on)) {
       fly_debug_enabled = on;
+    } else if (flag_bool(argv[i], "--disable-capabilities-restriction", &on)) {
+      restrict_caps = !on;
     } else {
       die("supervisor: unknown argument %s", argv[i]);
     }
@@ -167,7 +196,7 @@ int nspawn_supervisor_main(int argc, char **argv) {
           close(rootfds[other]);
         }
       }
-      exec_app(&apps[a].app, rootfds[a], plan.napps == 1);
+      exec_app(&apps[a].app, a, rootfds[a], plan.napps == 1, restrict_caps);
     }
     setpgid(pid, pid);
     close(rootfds[a]);

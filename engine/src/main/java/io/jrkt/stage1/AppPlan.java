@@ -3,15 +3,19 @@ package io.jrkt.stage1;
 import io.jrkt.appc.AcName;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything a stage1 needs to start one app, decided by stage0: where its root is, who it runs
  * as, where, with which environment and argv, and what is mounted into it.
  *
  * @param root the app rootfs relative to the pod directory
+ * @param isolators what the stage1 enforces beyond the read-only root; empty for a flavor that
+ *     does not take the isolator directives of the plan
  */
 public record AppPlan(AcName name, String root, int uid, int gid, List<Integer> groups, String cwd,
-    List<KeyValue> env, List<String> exec, List<PlanMount> mounts, boolean readOnlyRootfs) {
+    List<KeyValue> env, List<String> exec, List<PlanMount> mounts, boolean readOnlyRootfs,
+    Optional<AppIsolators> isolators) {
 
   public AppPlan {
     Objects.requireNonNull(name, "name");
@@ -33,6 +37,13 @@ public record AppPlan(AcName name, String root, int uid, int gid, List<Integer> 
       throw new IllegalArgumentException("exec[0] must be an absolute path: " + exec);
     }
     mounts = List.copyOf(mounts);
+    Objects.requireNonNull(isolators, "isolators");
+  }
+
+  /** A plan without isolator directives. */
+  public AppPlan(AcName name, String root, int uid, int gid, List<Integer> groups, String cwd,
+      List<KeyValue> env, List<String> exec, List<PlanMount> mounts, boolean readOnlyRootfs) {
+    this(name, root, uid, gid, groups, cwd, env, exec, mounts, readOnlyRootfs, Optional.empty());
   }
 
   /** The app rootfs path, relative to the pod directory, that stage0 fills. */

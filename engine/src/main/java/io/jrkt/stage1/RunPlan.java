@@ -8,7 +8,9 @@ import java.util.List;
  * The run plan ({@code stage1/rootfs/rkt/plan}, format version 1): a flat sequence of
  * NUL-terminated strings, {@code version 1} and then per app the directives {@code app},
  * {@code root}, {@code uid}, {@code gid}, {@code groups}, {@code cwd}, {@code env}, {@code exec},
- * {@code mount}... and {@code readonly-rootfs}. Lists are preceded by their length. See the
+ * {@code mount}... and {@code readonly-rootfs}, then for flavors that enforce them the isolator
+ * directives {@code no-new-privileges}, {@code oom-score-adj}, {@code caps},
+ * {@code memory-limit} and {@code cpu-quota}. Lists are preceded by their length. See the
  * stage1 implementor's guide.
  */
 public record RunPlan(List<AppPlan> apps) {
@@ -49,8 +51,29 @@ public record RunPlan(List<AppPlan> apps) {
         w.field("mount").field(m.source()).field(m.target()).field(String.join(",", m.options()));
       }
       w.field("readonly-rootfs").field(a.readOnlyRootfs() ? "1" : "0");
+      if (a.isolators().isPresent()) {
+        isolators(w, a.isolators().get());
+      }
     }
     return w.out.toByteArray();
+  }
+
+  /** The isolator directives, for the flavors that take them (see {@link Stage1Flavor}). */
+  private static void isolators(Writer w, AppIsolators iso) {
+    w.field("no-new-privileges").field(iso.noNewPrivileges() ? "1" : "0");
+    if (iso.oomScoreAdj().isPresent()) {
+      w.field("oom-score-adj").field(Integer.toString(iso.oomScoreAdj().get()));
+    }
+    w.field("caps").field(Integer.toString(iso.capabilities().size()));
+    for (String cap : iso.capabilities()) {
+      w.field(cap);
+    }
+    if (iso.memoryLimitBytes().isPresent()) {
+      w.field("memory-limit").field(Long.toString(iso.memoryLimitBytes().getAsLong()));
+    }
+    if (iso.cpuQuotaMillis().isPresent()) {
+      w.field("cpu-quota").field(Long.toString(iso.cpuQuotaMillis().getAsLong()));
+    }
   }
 
   private static final class Writer {

@@ -83,9 +83,11 @@ public final class RunPlanner {
       }
       List<PlanMount> mounts = mounts(pod, ra, app, image, shared, warnings);
       String cwd = app.workingDirectory() == null ? "/" : app.workingDirectory();
+      Optional<AppIsolators> isolators = flavor.takesIsolatorDirectives()
+          ? Optional.of(AppIsolators.of(app.isolators(), where)) : Optional.empty();
       apps.add(new AppPlan(ra.name(), AppPlan.rootOf(ra.name()), uid, gid,
           app.supplementaryGids(), cwd, AppEnvironment.of(ra.name(), app.environment(),
-          metadataUrl), app.exec(), mounts, ra.readOnlyRootFS()));
+          metadataUrl), app.exec(), mounts, ra.readOnlyRootFS(), isolators));
     }
     return new Result(new RunPlan(apps), List.copyOf(shared.values()), warnings);
   }

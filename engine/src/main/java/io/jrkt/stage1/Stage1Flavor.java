@@ -41,6 +41,15 @@ public record Stage1Flavor(String name, String imageName, Optional<String> bundl
     return new Stage1Flavor("custom", imageName, Optional.empty(), 0, true);
   }
 
+  /**
+   * Whether the flavor's stage1 reads the run plan's isolator directives (caps,
+   * no-new-privileges, oom-score-adj, memory-limit, cpu-quota); others refuse unknown
+   * directives, so the plan has them only for this one.
+   */
+  public boolean takesIsolatorDirectives() {
+    return "coreos".equals(name);
+  }
+
   /** Refuses pods this flavor cannot run. */
   public void checkAppCount(int apps) throws Stage1Exception {
     if (maxApps > 0 && apps > maxApps) {
