@@ -2,8 +2,9 @@
 # Builds stage1-coreos.aci (the nspawn flavor) into TARGETDIR: one static multi-call binary,
 # hard-linked as the entrypoints init, supervisor, enter, stop and gc, an empty /usr (which
 # systemd-nspawn requires of a tree) and the stage1 image manifest. The run plan parser, the
-# safe mount code and the helpers are stage1-fly's sources, compiled in. The archive is
-# reproducible (sorted names, fixed owners and times) and replaces the old one atomically.
+# safe mount code, the entrypoints' shared parts and the helpers are stage1-fly's sources,
+# compiled in; so is the packaging (stage1-aci.sh). The archive is reproducible (sorted names,
+# fixed owners and times) and replaces the old one atomically.
 #
 # usage: build-stage1.sh TARGETDIR BINDIR
 #
@@ -14,6 +15,7 @@ target=$1 bin=$2
 here=$(cd "$(dirname "$0")" && pwd)
 src=$here/src/main/c
 shared=$here/../stage1-fly/src/main/c
+. "$here/../stage1-fly/stage1-aci.sh"
 work=$target/stage1-coreos-image
 
 rm -rf "$work"
@@ -21,39 +23,14 @@ mkdir -p "$work/rootfs/usr" "$target"
 chmod 0755 "$work/rootfs" "$work/rootfs/usr"
 
 ${CC:-gcc} -static -O2 -Wall -Werror -s -I"$shared" -o "$work/rootfs/init" "$src"/*.c \
-  "$shared/util.c" "$shared/plan.c" "$shared/mounts.c" "$shared/gc.c"
+  "$shared/util.c" "$shared/plan.c" "$shared/mounts.c" "$shared/gc.c" "$shared/entry.c"
 chmod 0755 "$work/rootfs/init"
 for entrypoint in supervisor enter stop gc; do
   ln "$work/rootfs/init" "$work/rootfs/$entrypoint"
 done
 
-cat > "$work/manifest" <<'JSON'
-{
-    "acKind": "ImageManifest",
-    "acVersion": "0.8.11",
-    "name": "coreos.com/rkt/stage1-coreos",
-    "labels": [
-        {"name": "version", "value": "1.30.0"},
-        {"name": "os", "value": "linux"},
-        {"name": "arch", "value": "amd64"}
-    ],
-    "annotations": [
-        {"name": "coreos.com/rkt/stage1/run", "value": "/init"},
-        {"name": "coreos.com/rkt/stage1/enter", "value": "/enter"},
-        {"name": "coreos.com/rkt/stage1/gc", "value": "/gc"},
-        {"name": "coreos.com/rkt/stage1/stop", "value": "/stop"},
-        {"name": "coreos.com/rkt/stage1/interface-version", "value": "5"}
-    ]
-}
-JSON
-chmod 0644 "$work/manifest"
-
-tmp=$target/.stage1-coreos.aci.$$
-trap 'rm -f "$tmp"' EXIT
-tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 --format=ustar \
-  -C "$work" -cf "$tmp" manifest rootfs
-mv -f "$tmp" "$target/stage1-coreos.aci"
-trap - EXIT
+write_stage1_manifest "$work/manifest" coreos.com/rkt/stage1-coreos /init
+pack_aci "$work" "$target/stage1-coreos.aci"
 
 if [ "${INSTALL_STAGE1_COREOS_IN_BIN:-no}" = yes ]; then
   mkdir -p "$bin"

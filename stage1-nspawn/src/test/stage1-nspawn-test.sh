@@ -72,7 +72,7 @@ if [ $# -ge 1 ]; then
 else
   mkdir -p "$S1/usr"
   gcc -static -O2 -Wall -Werror -I"$shared" -o "$S1/init" "$src"/*.c "$shared/util.c" \
-    "$shared/plan.c" "$shared/mounts.c" "$shared/gc.c" || exit 1
+    "$shared/plan.c" "$shared/mounts.c" "$shared/gc.c" "$shared/entry.c" || exit 1
   for e in supervisor enter stop gc; do ln "$S1/init" "$S1/$e"; done
 fi
 for app in a b; do

@@ -104,6 +104,68 @@ void mounts_private_namespace(void);
  * if asked, a read-only root. Returns an O_PATH fd of the finished root. */
 int mounts_prepare_app(const struct plan_app *app);
 
+/* ---- entry.c: what the entrypoints of both stage1 flavors share ---- */
+
+struct entrypoint {
+  const char *name;
+  int (*main)(int argc, char **argv);
+};
+/* Runs the entrypoint named by argv[0]'s last component, or by argv[1] when started as program;
+ * dies listing names when there is none such. */
+int dispatch_entrypoint(const char *program, const struct entrypoint *entrypoints, size_t n,
+                        const char *names, int argc, char **argv);
+/* An entrypoint's own flags: returns 1 when argv[*i] is one (advancing *i past a separate
+ * value, as flag_value does). */
+typedef int (*entry_flag_fn)(int argc, char **argv, int *i, void *ctx);
+/* Parses "[FLAGS] UUID": --debug, then more_flags (may be NULL); dies, with entrypoint as the
+ * message prefix, on a second argument, an unknown flag or a missing UUID. Returns the UUID. */
+const char *parse_uuid_args(const char *entrypoint, int argc, char **argv,
+                            entry_flag_fn more_flags, void *ctx);
+/* The flags stage0 passes to the run entrypoint. */
+struct run_flags {
+  const char *uuid;
+  const char *net;      /* NULL when not given */
+  const char *hostname; /* NULL when not given */
+  const char *ipc;      /* NULL when not given */
+  int interactive;
+  int disable_caps; /* --disable-capabilities-restriction */
+};
+/* Parses the run flags (--debug included); --disable-paths, --disable-seccomp, --mutable,
+ * --private-users, --mds-token, --local-config and --dns-conf-mode are accepted and ignored
+ * (stage0 refuses --private-users and --mds-register). Dies on a bad flag or a missing UUID. */
+void parse_run_flags(int argc, char **argv, struct run_flags *flags);
+/* The pod lock fd stage0 hands over in RKT_LOCK_FD; dies if it is not an open fd. */
+int lock_fd_from_env(void);
+/* run: points the pod directory's "flavor" symlink at flavor (atomically). */
+void write_flavor_link(const char *flavor);
+/* In an app's process: chroots into rootfd (closing it), changes to the app's cwd and takes its
+ * groups, gid and uid; dies naming the app. */
+void app_become(const struct plan_app *app, int rootfd);
+/* waitpid(child, status, 0), retried when a signal interrupts it. */
+pid_t wait_child(pid_t child, int *status);
+/* A wait status as an exit code: the code, 128+N when killed by signal N, else 254. */
+int exit_code_of(int status);
+/* stop: parses "[--force] [--debug] UUID"; returns the UUID. */
+const char *stop_parse_args(int argc, char **argv, int *force);
+/* stop: the pid in the pod directory's file (pid, ppid); dies when it is missing or bad. */
+long stop_read_pid(const char *uuid, const char *file);
+
+/* enter: parses "--pid=PID --appname=APP [--debug] [--] CMD [ARGS...]" and checks PID and APP;
+ * returns the index of CMD in argv. */
+int enter_parse_args(int argc, char **argv, long *pid, const char **app);
+/* enter: the app's environment (FLY_ENV_DIR/<app>), read before any namespace changes. */
+char **enter_load_env(const char *app);
+struct enter_namespace {
+  const char *name;  /* in /proc/PID/ns */
+  int type;          /* CLONE_NEW... */
+  const char *label; /* in messages */
+};
+/* enter: opens the namespaces of pid and its root, then joins them in the given order; returns
+ * an O_PATH fd of the root of pid. */
+int enter_join_namespaces(long pid, const struct enter_namespace *namespaces, size_t n);
+/* enter: execs cmd (looked up in env's PATH) with env; dies naming the app. */
+void enter_exec(char **cmd, char **env, const char *app) __attribute__((noreturn));
+
 /* ---- the entrypoints ---- */
 
 int run_main(int argc, char **argv);

@@ -39,28 +39,14 @@ static int deeper_first(const void *a, const void *b) {
   return (x < y) - (x > y);
 }
 
+static int local_config_flag(int argc, char **argv, int *i, void *ctx) {
+  (void)ctx;
+  const char *value;
+  return flag_value(argc, argv, i, "--local-config", &value); /* no configuration to read */
+}
+
 int gc_main(int argc, char **argv) {
-  const char *uuid = NULL;
-  for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i];
-    const char *value;
-    int on;
-    if (arg[0] != '-') {
-      if (uuid != NULL) {
-        die("gc: unexpected argument \"%s\" after the pod UUID", arg);
-      }
-      uuid = arg;
-    } else if (flag_bool(arg, "--debug", &on)) {
-      fly_debug_enabled = on;
-    } else if (flag_value(argc, argv, &i, "--local-config", &value)) {
-      /* no configuration to read */
-    } else {
-      die("unknown flag %.*s", (int)strcspn(arg, "="), arg);
-    }
-  }
-  if (uuid == NULL) {
-    die("gc: missing the pod UUID argument");
-  }
+  const char *uuid = parse_uuid_args("gc", argc, argv, local_config_flag, NULL);
 
   char pod_dir[PATH_MAX];
   if (getcwd(pod_dir, sizeof pod_dir) == NULL) {

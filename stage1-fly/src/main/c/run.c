@@ -8,14 +8,11 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -29,62 +26,6 @@ static volatile sig_atomic_t app_pgid;
 static void forward_signal(int sig) {
   if (app_pgid > 0) {
     kill(-app_pgid, sig);
-  }
-}
-
-/* Accepts the flags stage0 passes (fly needs none of them but --debug); returns the UUID. */
-static const char *parse_run_flags(int argc, char **argv) {
-  const char *uuid = NULL;
-  for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i];
-    const char *value;
-    int on;
-    if (arg[0] != '-') {
-      if (uuid != NULL) {
-        die("run: unexpected argument \"%s\" after the pod UUID", arg);
-      }
-      uuid = arg;
-    } else if (flag_bool(arg, "--debug", &on)) {
-      fly_debug_enabled = on;
-    } else if (flag_bool(arg, "--interactive", &on) ||
-               flag_bool(arg, "--disable-capabilities-restriction", &on) ||
-               flag_bool(arg, "--disable-paths", &on) ||
-               flag_bool(arg, "--disable-seccomp", &on) || flag_bool(arg, "--mutable", &on)) {
-      /* Fly always shares the terminal and never restricts the app. */
-    } else if (flag_value(argc, argv, &i, "--net", &value) ||
-               flag_value(argc, argv, &i, "--private-users", &value) ||
-               flag_value(argc, argv, &i, "--mds-token", &value) ||
-               flag_value(argc, argv, &i, "--local-config", &value) ||
-               flag_value(argc, argv, &i, "--hostname", &value) ||
-               flag_value(argc, argv, &i, "--dns-conf-mode", &value) ||
-               flag_value(argc, argv, &i, "--ipc", &value)) {
-      /* Host network, host UTS and IPC, no user namespace: nothing to do. */
-    } else {
-      die("unknown flag %.*s", (int)strcspn(arg, "="), arg);
-    }
-  }
-  if (uuid == NULL) {
-    die("run: missing the pod UUID argument");
-  }
-  return uuid;
-}
-
-static int lock_fd_from_env(void) {
-  const char *value = getenv("RKT_LOCK_FD");
-  if (value == NULL) {
-    die("run: RKT_LOCK_FD is not set; stage0 hands over the pod lock in it");
-  }
-  long fd = parse_decimal(value, INT_MAX);
-  if (fd < 0 || fcntl((int)fd, F_GETFD) < 0) {
-    die("run: RKT_LOCK_FD=%s is not an open fd", value);
-  }
-  return (int)fd;
-}
-
-static void write_flavor_link(void) {
-  unlink(".flavor.tmp");
-  if (symlink("fly", ".flavor.tmp") != 0 || rename(".flavor.tmp", "flavor") != 0) {
-    die_errno("create the flavor symlink in the pod directory");
   }
 }
 
@@ -106,22 +47,7 @@ static void exec_app(const struct plan_app *app, int rootfd, int lock_fd, int re
   if (fcntl(lock_fd, F_SETFD, FD_CLOEXEC) != 0) {
     die_errno("app \"%s\": keep the pod lock from the app", app->name);
   }
-  if (fchdir(rootfd) != 0 || chroot(".") != 0) {
-    die_errno("chroot into app \"%s\"", app->name);
-  }
-  close(rootfd);
-  if (chdir(app->cwd) != 0) {
-    die_errno("chdir %s in app \"%s\"", app->cwd, app->name);
-  }
-  if (setgroups(app->ngroups, app->groups) != 0) {
-    die_errno("setgroups in app \"%s\"", app->name);
-  }
-  if (setgid(app->gid) != 0) {
-    die_errno("setgid %u in app \"%s\"", (unsigned)app->gid, app->name);
-  }
-  if (setuid(app->uid) != 0) {
-    die_errno("setuid %u in app \"%s\"", (unsigned)app->uid, app->name);
-  }
+  app_become(app, rootfd);
   /* Tell the parent we are the app now (chrooted, as its user), then wait until it has
    * published our pid: an enter must never find us half-way. */
   char byte = 'r';
@@ -159,18 +85,12 @@ static void take_terminal_back(void) {
   sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
-static int exit_code_of(int status) {
-  if (WIFEXITED(status)) {
-    return WEXITSTATUS(status);
-  }
-  if (WIFSIGNALED(status)) {
-    return 128 + WTERMSIG(status);
-  }
-  return FLY_EXIT_FAILURE;
-}
-
 int run_main(int argc, char **argv) {
-  const char *uuid = parse_run_flags(argc, argv);
+  /* Fly always shares the terminal, never restricts the app and stays in the host's network, UTS
+   * and IPC namespaces without a user namespace: of the flags only the UUID matters. */
+  struct run_flags flags;
+  parse_run_flags(argc, argv, &flags);
+  const char *uuid = flags.uuid;
   int lock_fd = lock_fd_from_env();
   close_fds_except(lock_fd);
   debugf("run: pod %s, lock fd %d", uuid, lock_fd);
@@ -184,7 +104,7 @@ int run_main(int argc, char **argv) {
   debugf("plan: app \"%s\", root %s, exec %s, uid %u, gid %u, %zu mounts", app->name, app->root,
          app->exec[0], (unsigned)app->uid, (unsigned)app->gid, app->nmounts);
 
-  write_flavor_link();
+  write_flavor_link("fly");
   if (mkdir(FLY_STATUS_DIR, 0755) != 0 && errno != EEXIST) {
     die_errno("create %s", FLY_STATUS_DIR);
   }
@@ -251,11 +171,7 @@ int run_main(int argc, char **argv) {
   sigprocmask(SIG_SETMASK, &old_mask, NULL);
 
   int status;
-  pid_t waited;
-  do {
-    waited = waitpid(child, &status, 0);
-  } while (waited < 0 && errno == EINTR);
-  if (waited < 0) {
+  if (wait_child(child, &status) < 0) {
     die_errno("wait for app \"%s\"", app->name);
   }
   if (terminal) {

@@ -31,34 +31,8 @@ static int is_app_process(long pid, const struct plan_app *app) {
 
 int stop_main(int argc, char **argv) {
   int force = 0;
-  const char *uuid = NULL;
-  for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i];
-    int on;
-    if (arg[0] != '-') {
-      if (uuid != NULL) {
-        die("stop: unexpected argument \"%s\" after the pod UUID", arg);
-      }
-      uuid = arg;
-    } else if (flag_bool(arg, "--force", &on)) {
-      force = on;
-    } else if (flag_bool(arg, "--debug", &on)) {
-      fly_debug_enabled = on;
-    } else {
-      die("unknown flag %.*s", (int)strcspn(arg, "="), arg);
-    }
-  }
-  if (uuid == NULL) {
-    die("stop: missing the pod UUID argument");
-  }
-
-  long pid = read_decimal_file("pid");
-  if (pid <= 0) {
-    if (errno == ENOENT) {
-      die("stop: pod %s has no pid file: the pod has not started", uuid);
-    }
-    die_errno("stop: pod %s: read pid", uuid);
-  }
+  const char *uuid = stop_parse_args(argc, argv, &force);
+  long pid = stop_read_pid(uuid, "pid");
   long pgid = read_decimal_file("pgid");
   if (pgid <= 0) {
     pgid = pid; /* the run entrypoint makes the app a group leader */

@@ -21,70 +21,21 @@
 
 #include "nspawn.h"
 
-struct run_flags {
-  const char *uuid;
-  const char *net;
-  const char *hostname;
-  const char *ipc;
-  int interactive;
-  int disable_caps;
-};
-
-/* The flags stage0 passes; the same set stage1-fly's run accepts. */
-static void parse_run_flags(int argc, char **argv, struct run_flags *f) {
-  memset(f, 0, sizeof *f);
-  for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i];
-    const char *value;
-    int on;
-    if (arg[0] != '-') {
-      if (f->uuid != NULL) {
-        die("run: unexpected argument \"%s\" after the pod UUID", arg);
-      }
-      f->uuid = arg;
-    } else if (flag_bool(arg, "--debug", &on)) {
-      fly_debug_enabled = on;
-    } else if (flag_bool(arg, "--interactive", &on)) {
-      f->interactive = on;
-    } else if (flag_bool(arg, "--disable-capabilities-restriction", &on)) {
-      f->disable_caps = on;
-    } else if (flag_bool(arg, "--disable-paths", &on) ||
-               flag_bool(arg, "--disable-seccomp", &on) || flag_bool(arg, "--mutable", &on)) {
-      /* No path or seccomp isolators yet: nothing to relax. */
-    } else if (flag_value(argc, argv, &i, "--net", &f->net) ||
-               flag_value(argc, argv, &i, "--hostname", &f->hostname) ||
-               flag_value(argc, argv, &i, "--ipc", &f->ipc)) {
-    } else if (flag_value(argc, argv, &i, "--private-users", &value) ||
-               flag_value(argc, argv, &i, "--mds-token", &value) ||
-               flag_value(argc, argv, &i, "--local-config", &value) ||
-               flag_value(argc, argv, &i, "--dns-conf-mode", &value)) {
-      /* stage0 refuses --private-users and --mds-register; DNS files are the app's own. */
-    } else {
-      die("unknown flag %.*s", (int)strcspn(arg, "="), arg);
-    }
-  }
-  if (f->uuid == NULL) {
-    die("run: missing the pod UUID argument");
-  }
+/* Checks the UUID as well as the flags: it names the pod's cgroup and machine. */
+static void parse_init_flags(int argc, char **argv, struct run_flags *f) {
+  parse_run_flags(argc, argv, f);
   if (strlen(f->uuid) > 64 || strchr(f->uuid, '/') != NULL) {
     die("run: \"%s\" is not a pod UUID", f->uuid);
   }
 }
 
-static int lock_fd_from_env(void) {
-  const char *value = getenv("RKT_LOCK_FD");
-  if (value == NULL) {
-    die("run: RKT_LOCK_FD is not set; stage0 hands over the pod lock in it");
+/* The pod lock fd; systemd-nspawn must inherit it: it holds the lock for the pod's lifetime. */
+static int inheritable_lock_fd(void) {
+  int fd = lock_fd_from_env();
+  if (fcntl(fd, F_SETFD, 0) != 0) {
+    die_errno("run: keep RKT_LOCK_FD=%ld open across exec", (long)fd);
   }
-  long fd = parse_decimal(value, INT_MAX);
-  if (fd < 0 || fcntl((int)fd, F_GETFD) < 0) {
-    die("run: RKT_LOCK_FD=%s is not an open fd", value);
-  }
-  /* systemd-nspawn must inherit it: it holds the lock for the pod's lifetime. */
-  if (fcntl((int)fd, F_SETFD, 0) != 0) {
-    die_errno("run: keep RKT_LOCK_FD=%ld open across exec", fd);
-  }
-  return (int)fd;
+  return fd;
 }
 
 /* systemd-nspawn from the host's PATH (the one stage0 ran with). */
@@ -184,17 +135,10 @@ static void add_isolators(struct argv_builder *b, const struct plan *plan,
   }
 }
 
-static void write_flavor_link(void) {
-  unlink(".flavor.tmp");
-  if (symlink("coreos", ".flavor.tmp") != 0 || rename(".flavor.tmp", "flavor") != 0) {
-    die_errno("create the flavor symlink in the pod directory");
-  }
-}
-
 int nspawn_init_main(int argc, char **argv) {
   struct run_flags flags;
-  parse_run_flags(argc, argv, &flags);
-  int lock_fd = lock_fd_from_env();
+  parse_init_flags(argc, argv, &flags);
+  int lock_fd = inheritable_lock_fd();
   close_fds_except(lock_fd);
   debugf("run: pod %s, lock fd %d", flags.uuid, lock_fd);
 
@@ -216,7 +160,7 @@ int nspawn_init_main(int argc, char **argv) {
     die_errno("run: getcwd");
   }
 
-  write_flavor_link();
+  write_flavor_link("coreos");
   /* Set by the supervisor once the apps run. */
   if (unlink(NSPAWN_STAGE1_ROOTFS "/rkt/supervisor-status") != 0 && errno != ENOENT) {
     die_errno("remove %s/rkt/supervisor-status", NSPAWN_STAGE1_ROOTFS);

@@ -65,33 +65,8 @@ static long single_child(long pid) {
 
 int nspawn_stop_main(int argc, char **argv) {
   int force = 0;
-  const char *uuid = NULL;
-  for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i];
-    int on;
-    if (arg[0] != '-') {
-      if (uuid != NULL) {
-        die("stop: unexpected argument \"%s\" after the pod UUID", arg);
-      }
-      uuid = arg;
-    } else if (flag_bool(arg, "--force", &on)) {
-      force = on;
-    } else if (flag_bool(arg, "--debug", &on)) {
-      fly_debug_enabled = on;
-    } else {
-      die("unknown flag %.*s", (int)strcspn(arg, "="), arg);
-    }
-  }
-  if (uuid == NULL) {
-    die("stop: missing the pod UUID argument");
-  }
-  long ppid = read_decimal_file("ppid");
-  if (ppid <= 0) {
-    if (errno == ENOENT) {
-      die("stop: pod %s has no ppid file: the pod has not started", uuid);
-    }
-    die_errno("stop: pod %s: read ppid", uuid);
-  }
+  const char *uuid = stop_parse_args(argc, argv, &force);
+  long ppid = stop_read_pid(uuid, "ppid");
   if (!is_pod_nspawn(ppid)) {
     debugf("stop: pod %s: pid %ld is not its systemd-nspawn (any more)", uuid, ppid);
     return 0;

@@ -14,7 +14,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -88,36 +87,11 @@ static void exec_app(const struct plan_app *app, size_t index, int rootfd, int s
   }
   join_app_cgroups(app, index);
   isolators_before_setuid(app, restrict_caps);
-  if (fchdir(rootfd) != 0 || chroot(".") != 0) {
-    die_errno("chroot into app \"%s\"", app->name);
-  }
-  close(rootfd);
-  if (chdir(app->cwd) != 0) {
-    die_errno("chdir %s in app \"%s\"", app->cwd, app->name);
-  }
-  if (setgroups(app->ngroups, app->groups) != 0) {
-    die_errno("setgroups in app \"%s\"", app->name);
-  }
-  if (setgid(app->gid) != 0) {
-    die_errno("setgid %u in app \"%s\"", (unsigned)app->gid, app->name);
-  }
-  if (setuid(app->uid) != 0) {
-    die_errno("setuid %u in app \"%s\"", (unsigned)app->uid, app->name);
-  }
+  app_become(app, rootfd);
   isolators_before_exec(app, restrict_caps);
   sigprocmask(SIG_SETMASK, &none, NULL);
   execve(app->exec[0], app->exec, app->env);
   die_errno("exec %s in app \"%s\"", app->exec[0], app->name);
-}
-
-static int exit_code_of(int status) {
-  if (WIFEXITED(status)) {
-    return WEXITSTATUS(status);
-  }
-  if (WIFSIGNALED(status)) {
-    return 128 + WTERMSIG(status);
-  }
-  return FLY_EXIT_FAILURE;
 }
 
 static void signal_apps(struct running_app *apps, size_t n, int sig) {
