@@ -7,6 +7,7 @@ import io.jrkt.pod.PodException;
 import io.jrkt.pod.PodState;
 import io.jrkt.pod.PodStore;
 import io.jrkt.pod.PodUuid;
+import io.jrkt.stage1.AppPlan;
 import io.jrkt.stage1.Stage1Exception;
 import io.jrkt.stage1.Stage1Launcher;
 import java.util.List;
@@ -17,7 +18,6 @@ import java.util.OptionalInt;
  * entrypoint, which replaces this process; the exit status is the command's.
  */
 final class EnterCommand implements Command {
-  static final List<String> DEFAULT_COMMAND = List.of("/bin/bash");
   private static final long POLL_MILLIS = 100;
 
   @Override
@@ -55,12 +55,13 @@ final class EnterCommand implements Command {
     if (args.isEmpty()) {
       throw new CliException("missing pod UUID (usage: enter " + usage() + ")");
     }
-    List<String> command = args.size() > 1 ? args.subList(1, args.size()) : DEFAULT_COMMAND;
     PodStore pods = new PodStore(ctx.dataDir());
     try {
       PodUuid uuid = pods.resolve(args.get(0));
       Pod pod = running(pods, uuid);
       String app = app(pod, flags.getString("app"));
+      List<String> command = args.size() > 1 ? args.subList(1, args.size())
+          : EnterShell.forAppRoot(pod.dir().resolve(AppPlan.rootOf(new AcName(app))));
       int pid = waitForPid(pods, pod);
       ctx.out().flush();
       ctx.err().flush();

@@ -117,6 +117,7 @@ public final class PodSetup {
         manifests.put(manifest.apps().get(i).name(), resolved.get(i).manifest());
       }
     }
+    HostVolumeSources.requireExisting(manifest);
     TreeInfo stage1Tree = tree(stage1.image().id(), "stage1 " + stage1.image().displayName());
     Map<AcName, TreeInfo> trees = new HashMap<>();
     for (RuntimeApp ra : manifest.apps()) {

@@ -26,6 +26,7 @@ final class Aci {
   private final Map<String, String> labels = new LinkedHashMap<>();
   private List<String> exec = List.of("/bin/true");
   private final Map<String, String> env = new LinkedHashMap<>();
+  private final Map<String, String> isolators = new LinkedHashMap<>();
   private final List<String> dependencies = new ArrayList<>();
   private final Map<String, byte[]> files = new LinkedHashMap<>();
   private boolean withBusybox = true;
@@ -70,6 +71,12 @@ final class Aci {
 
   Aci env(String key, String value) {
     env.put(key, value);
+    return this;
+  }
+
+  /** An app isolator; {@code valueJson} is the isolator's value as JSON text. */
+  Aci isolator(String name, String valueJson) {
+    isolators.put(name, valueJson);
     return this;
   }
 
@@ -126,6 +133,16 @@ final class Aci {
         for (Map.Entry<String, String> e : env.entrySet()) {
           sb.append(sep).append("{\"name\":").append(MiniJson.quote(e.getKey()))
               .append(",\"value\":").append(MiniJson.quote(e.getValue())).append('}');
+          sep = ",";
+        }
+        sb.append(']');
+      }
+      if (!isolators.isEmpty()) {
+        sb.append(",\"isolators\":[");
+        sep = "";
+        for (Map.Entry<String, String> i : isolators.entrySet()) {
+          sb.append(sep).append("{\"name\":").append(MiniJson.quote(i.getKey()))
+              .append(",\"value\":").append(i.getValue()).append('}');
           sep = ",";
         }
         sb.append(']');
