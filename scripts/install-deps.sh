@@ -9,6 +9,7 @@ openjdk-17-jdk-headless
 maven
 gcc
 libc6-dev
+linux-libc-dev
 make
 busybox-static
 umoci

@@ -22,7 +22,11 @@ rm -rf "$work"
 mkdir -p "$work/rootfs/usr" "$target"
 chmod 0755 "$work/rootfs" "$work/rootfs/usr"
 
-${CC:-gcc} -static -O2 -Wall -Werror -s -I"$shared" -o "$work/rootfs/init" "$src"/*.c \
+# The seccomp filter's syscall numbers come from the kernel headers (linux-libc-dev).
+mkdir -p "$work/generated"
+"$here/gen-syscall-table.sh" "$work/generated/syscall_table.h"
+${CC:-gcc} -static -O2 -Wall -Werror -s -I"$shared" -I"$work/generated" \
+  -o "$work/rootfs/init" "$src"/*.c \
   "$shared/util.c" "$shared/plan.c" "$shared/mounts.c" "$shared/gc.c" "$shared/entry.c"
 chmod 0755 "$work/rootfs/init"
 for entrypoint in supervisor enter stop gc; do

@@ -14,6 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 src=$here/../main/c
 shared=$here/../../../stage1-fly/src/main/c
 busybox=${BUSYBOX:-/bin/busybox}
+seccomp_groups=$here/../../../engine/src/main/resources/io/jrkt/stage1/seccomp-groups.txt
 
 if [ "$(id -u)" != 0 ]; then
   echo "stage1-nspawn-test: needs root (systemd-nspawn, mounts, chroot)" >&2
@@ -70,16 +71,17 @@ mkdir -p "$S1/rkt/env" "$S1/rkt/status" "$T/vol-rw" "$T/vol-ro"
 if [ $# -ge 1 ]; then
   tar -xf "$1" -C "$POD/stage1" || exit 1
 else
-  mkdir -p "$S1/usr"
-  gcc -static -O2 -Wall -Werror -I"$shared" -o "$S1/init" "$src"/*.c "$shared/util.c" \
-    "$shared/plan.c" "$shared/mounts.c" "$shared/gc.c" "$shared/entry.c" || exit 1
+  mkdir -p "$S1/usr" "$T/generated"
+  "$here/../../gen-syscall-table.sh" "$T/generated/syscall_table.h" || exit 1
+  gcc -static -O2 -Wall -Werror -I"$shared" -I"$T/generated" -o "$S1/init" "$src"/*.c \
+    "$shared/util.c" "$shared/plan.c" "$shared/mounts.c" "$shared/gc.c" "$shared/entry.c" || exit 1
   for e in supervisor enter stop gc; do ln "$S1/init" "$S1/$e"; done
 fi
 for app in a b; do
   root=$S1/opt/stage2/$app/rootfs
   mkdir -p "$root/bin" "$root/srv/work"
   cp "$busybox" "$root/bin/busybox"
-  for applet in sh true echo cat id sleep ls touch test tr pwd hostname chown grep; do
+  for applet in sh true echo cat id sleep ls touch test tr pwd hostname chown chmod grep; do
     ln -s busybox "$root/bin/$applet"
   done
   echo "root-of-$app" > "$root/marker"
@@ -240,6 +242,44 @@ write_plan
 err=$(run_pod --net=host "$UUID" 2>&1)
 check "caps: an unknown capability exits 254" \
   '254 stage1-nspawn: app "a": unknown capability CAP_NO_SUCH' "$? $err"
+
+# Seccomp. busybox chmod calls chmod or fchmodat, depending on its libc.
+app a seccomp remove 1 2 chmod fchmodat -- /bin/sh -c 'touch /tmp/f; chmod 600 /tmp/f 2>&1;
+  echo "chmod $?"; ls -l /tmp/f | tr -s " " | cut -d" " -f1'
+app b seccomp remove 0 2 chmod fchmodat -- /bin/sh -c 'sleep 0.2; touch /tmp/f;
+  exec chmod 600 /tmp/f'
+write_plan
+out=$(run_pod --net=host "$UUID" 2>&1)
+check "seccomp: a removed chmod fails with EPERM with errno, kills with SIGSYS without" \
+  "159 chmod: /tmp/f: Operation not permitted
+chmod 1
+-rw-r--r-- 0 159" "$? $out $(statuses)"
+
+app a seccomp remove 0 2 chmod fchmodat -- /bin/sh -c 'touch /tmp/f; chmod 600 /tmp/f &&
+  echo chmodded'
+write_plan
+out=$(run_pod --net=host --disable-seccomp "$UUID" 2>&1)
+check "seccomp: --disable-seccomp turns the filter off" "0 chmodded" "$? $out"
+
+# rkt's default whitelist, as stage0 writes it for an app without a seccomp isolator.
+mapfile -t whitelist < <(sed -n '/^@rkt\/default-whitelist$/,/^$/p' "$seccomp_groups" | grep -v '^[@#]' | grep .)
+app a seccomp retain 1 ${#whitelist[@]} "${whitelist[@]}" -- /bin/sh -c 'echo hello;
+  ls /marker; busybox unshare -m true 2>&1; echo "unshare $?"'
+app b seccomp retain 0 ${#whitelist[@]} "${whitelist[@]}" -- /bin/sh -c 'sleep 0.2;
+  exec busybox unshare -m true'
+write_plan
+out=$(run_pod --net=host "$UUID" 2>&1)
+check "seccomp: the default whitelist runs sh, echo and ls, refuses unshare" \
+  "159 hello
+/marker
+unshare: unshare(0x20000): Operation not permitted
+unshare 1 0 159" "$? $out $(statuses)"
+
+app a seccomp remove 1 2 chmod chmodd -- /bin/true
+write_plan
+err=$(run_pod --net=host "$UUID" 2>&1)
+check "seccomp: an unknown syscall exits 254" \
+  '254 stage1-nspawn: app "a": seccomp: unknown x86_64 syscall chmodd' "$? $err"
 
 # Memory: 32 MiB; the app doubles a string until the kernel's OOM killer ends it.
 app a memory-limit 33554432 -- /bin/sh -c 'grep -E ":memory:" /proc/self/cgroup |

@@ -68,7 +68,8 @@ static int run_flag(int argc, char **argv, int *i, void *ctx) {
   int on;
   return flag_bool(arg, "--interactive", &f->interactive) ||
          flag_bool(arg, "--disable-capabilities-restriction", &f->disable_caps) ||
-         flag_bool(arg, "--disable-paths", &on) || flag_bool(arg, "--disable-seccomp", &on) ||
+         flag_bool(arg, "--disable-paths", &on) ||
+         flag_bool(arg, "--disable-seccomp", &f->disable_seccomp) ||
          flag_bool(arg, "--mutable", &on) || flag_value(argc, argv, i, "--net", &f->net) ||
          flag_value(argc, argv, i, "--hostname", &f->hostname) ||
          flag_value(argc, argv, i, "--ipc", &f->ipc) ||

@@ -82,6 +82,11 @@ struct plan_app {
   char **caps; /* NULL-terminated capability names (CAP_...) */
   long memory_limit;     /* bytes, 0 for none */
   long cpu_quota_milli;  /* milli-cores, 0 for none */
+  int has_seccomp;       /* without a "seccomp" directive no filter is installed */
+  int seccomp_retain;    /* 1: only the names are allowed; 0: the names are refused */
+  int seccomp_errno;     /* what a refused syscall returns; 0 kills the app with SIGSYS */
+  size_t nseccomp;
+  char **seccomp;        /* NULL-terminated syscall names */
 };
 
 struct plan {
@@ -90,7 +95,7 @@ struct plan {
 };
 
 /* Set by a stage1 that enforces the isolator directives (no-new-privileges, oom-score-adj, caps,
- * memory-limit, cpu-quota); without it they are unknown directives, refused. */
+ * memory-limit, cpu-quota, seccomp); without it they are unknown directives, refused. */
 extern int plan_accepts_isolators;
 
 /* Reads and checks the run plan; dies with a message naming the plan and the entry on error. */
@@ -129,8 +134,9 @@ struct run_flags {
   const char *ipc;      /* NULL when not given */
   int interactive;
   int disable_caps; /* --disable-capabilities-restriction */
+  int disable_seccomp; /* --disable-seccomp (stage1-fly ignores it) */
 };
-/* Parses the run flags (--debug included); --disable-paths, --disable-seccomp, --mutable,
+/* Parses the run flags (--debug included); --disable-paths, --mutable,
  * --private-users, --mds-token, --local-config and --dns-conf-mode are accepted and ignored
  * (stage0 refuses --private-users and --mds-register). Dies on a bad flag or a missing UUID. */
 void parse_run_flags(int argc, char **argv, struct run_flags *flags);

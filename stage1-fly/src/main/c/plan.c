@@ -165,6 +165,17 @@ static int parse_isolator(struct reader *r, struct plan *plan, const char *d) {
     current_app(r, plan, d)->memory_limit = next_number(r, d, LONG_MAX / 16);
   } else if (strcmp(d, "cpu-quota") == 0) {
     current_app(r, plan, d)->cpu_quota_milli = next_number(r, d, LONG_MAX / 1000);
+  } else if (strcmp(d, "seccomp") == 0) {
+    struct plan_app *app = current_app(r, plan, d);
+    const char *mode = next_field(r, d);
+    if (strcmp(mode, "retain") != 0 && strcmp(mode, "remove") != 0) {
+      plan_fail(r, "seccomp: mode \"%s\" is neither retain nor remove", mode);
+    }
+    app->seccomp_retain = strcmp(mode, "retain") == 0;
+    app->seccomp_errno = (int)next_number(r, d, 4095);
+    free(app->seccomp);
+    app->seccomp = next_list(r, d, &app->nseccomp);
+    app->has_seccomp = 1;
   } else {
     return 0;
   }

@@ -111,6 +111,12 @@ static void add_isolators(struct argv_builder *b, const struct plan *plan,
   for (size_t a = 0; a < plan->napps; a++) {
     const struct plan_app *app = &plan->apps[a];
     wanted |= app->has_caps ? caps_mask(app) : 0;
+    if (app->has_seccomp && !flags->disable_seccomp) {
+      /* Unknown syscall names fail the pod here, before any app starts. */
+      struct sock_filter *filter;
+      seccomp_build_filter(app, &filter);
+      free(filter);
+    }
   }
   /* --capability adds to nspawn's default set, which the supervisor itself needs (mounts,
    * chroot, setuid, the bounding set). */
@@ -245,6 +251,9 @@ int nspawn_init_main(int argc, char **argv) {
   }
   if (flags.disable_caps) {
     add(&b, "--disable-capabilities-restriction");
+  }
+  if (flags.disable_seccomp) {
+    add(&b, "--disable-seccomp");
   }
 
   char pid[32];

@@ -53,6 +53,18 @@ void isolators_before_setuid(const struct plan_app *app, int restrict_caps);
 /* After setuid: effective/permitted/inheritable/ambient capabilities, no_new_privs. */
 void isolators_before_exec(const struct plan_app *app, int restrict_caps);
 
+/* ---- seccomp.c ---- */
+
+struct sock_filter;
+/* The x86_64 number of a syscall name, -1 for none. */
+int seccomp_syscall_number(const char *name);
+/* The BPF program of the app's "seccomp" directive (malloc'd into *out); returns its length.
+ * Dies on an unknown syscall name. */
+size_t seccomp_build_filter(const struct plan_app *app, struct sock_filter **out);
+/* In the app's process, last before exec: installs the filter (with no_new_privs unless
+ * CAP_SYS_ADMIN is effective); nothing when the plan has no "seccomp" for the app. */
+void seccomp_install(const struct plan_app *app);
+
 /* ---- the entrypoints ---- */
 
 int nspawn_init_main(int argc, char **argv);

@@ -8,7 +8,8 @@
  *  - SIGTERM, SIGINT, SIGHUP to the supervisor (systemd-nspawn turns a SIGTERM to itself into a
  *    SIGTERM here, see --kill-signal) are forwarded to every app still running.
  * Each app's process joins the app's cgroups (made by /init, bound under /rkt/cgroups) and takes
- * its isolators (oom_score_adj, capabilities, no_new_privs; isolators.c) before exec.
+ * its isolators (oom_score_adj, capabilities, no_new_privs; isolators.c) before exec, the
+ * seccomp filter (seccomp.c) last.
  * As PID 1 it also reaps orphans that end up with it.
  */
 #define _GNU_SOURCE
@@ -73,7 +74,7 @@ static void join_app_cgroups(const struct plan_app *app, size_t index) {
 
 /* In the child: becomes the app. Never returns. */
 static void exec_app(const struct plan_app *app, size_t index, int rootfd, int sole_app,
-                     int restrict_caps) {
+                     int restrict_caps, int filter_syscalls) {
   sigset_t none;
   sigemptyset(&none);
   setpgid(0, 0);
@@ -90,6 +91,9 @@ static void exec_app(const struct plan_app *app, size_t index, int rootfd, int s
   app_become(app, rootfd);
   isolators_before_exec(app, restrict_caps);
   sigprocmask(SIG_SETMASK, &none, NULL);
+  if (filter_syscalls) {
+    seccomp_install(app);
+  }
   execve(app->exec[0], app->exec, app->env);
   die_errno("exec %s in app \"%s\"", app->exec[0], app->name);
 }
@@ -116,12 +120,15 @@ static void record_status(const struct plan_app *app, int code) {
 
 int nspawn_supervisor_main(int argc, char **argv) {
   int restrict_caps = 1;
+  int filter_syscalls = 1;
   for (int i = 1; i < argc; i++) {
     int on;
     if (flag_bool(argv[i], "--debug", &on)) {
       fly_debug_enabled = on;
     } else if (flag_bool(argv[i], "--disable-capabilities-restriction", &on)) {
       restrict_caps = !on;
+    } else if (flag_bool(argv[i], "--disable-seccomp", &on)) {
+      filter_syscalls = !on;
     } else {
       die("supervisor: unknown argument %s", argv[i]);
     }
@@ -170,7 +177,8 @@ int nspawn_supervisor_main(int argc, char **argv) {
           close(rootfds[other]);
         }
       }
-      exec_app(&apps[a].app, a, rootfds[a], plan.napps == 1, restrict_caps);
+      exec_app(&apps[a].app, a, rootfds[a], plan.napps == 1, restrict_caps,
+               filter_syscalls);
     }
     setpgid(pid, pid);
     close(rootfds[a]);

@@ -11,7 +11,7 @@ import java.util.OptionalLong;
 /**
  * The isolators a stage1 enforces for one app, decided by stage0 from the app's isolator list:
  * the capability set (bounding, effective, permitted, inheritable), no-new-privileges, the OOM
- * score adjustment, and the memory and CPU limits.
+ * score adjustment, the memory and CPU limits and the seccomp filter.
  *
  * <p>Capabilities follow rkt: without a capabilities isolator the app gets {@link #DEFAULT_CAPS};
  * {@code os/linux/capabilities-retain-set} replaces that set, {@code ...-remove-set} takes its
@@ -21,9 +21,11 @@ import java.util.OptionalLong;
  * @param capabilities the capability names the app keeps (CAP_...)
  * @param memoryLimitBytes the {@code resource/memory} limit
  * @param cpuQuotaMillis the {@code resource/cpu} limit in milli-cores
+ * @param seccomp the syscall filter (see {@link SeccompFilter} for rkt's default)
  */
 public record AppIsolators(List<String> capabilities, boolean noNewPrivileges,
-    Optional<Integer> oomScoreAdj, OptionalLong memoryLimitBytes, OptionalLong cpuQuotaMillis) {
+    Optional<Integer> oomScoreAdj, OptionalLong memoryLimitBytes, OptionalLong cpuQuotaMillis,
+    SeccompFilter seccomp) {
 
   /** rkt's default bounding set for an app without a capabilities isolator. */
   public static final List<String> DEFAULT_CAPS = List.of("CAP_AUDIT_WRITE", "CAP_CHOWN",
@@ -57,6 +59,7 @@ public record AppIsolators(List<String> capabilities, boolean noNewPrivileges,
     Objects.requireNonNull(oomScoreAdj, "oomScoreAdj");
     Objects.requireNonNull(memoryLimitBytes, "memoryLimitBytes");
     Objects.requireNonNull(cpuQuotaMillis, "cpuQuotaMillis");
+    Objects.requireNonNull(seccomp, "seccomp");
   }
 
   /**
@@ -100,7 +103,8 @@ public record AppIsolators(List<String> capabilities, boolean noNewPrivileges,
           // Other isolators are not enforced by this stage1 (see the stage1 docs).
       }
     }
-    return new AppIsolators(caps, noNewPrivileges, oomScoreAdj, memory, cpu);
+    return new AppIsolators(caps, noNewPrivileges, oomScoreAdj, memory, cpu,
+        SeccompFilter.of(isolators, where));
   }
 
   private static List<String> knownCaps(Isolator iso, String where) throws Stage1Exception {

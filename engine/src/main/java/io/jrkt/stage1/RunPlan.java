@@ -10,8 +10,8 @@ import java.util.List;
  * {@code root}, {@code uid}, {@code gid}, {@code groups}, {@code cwd}, {@code env}, {@code exec},
  * {@code mount}... and {@code readonly-rootfs}, then for flavors that enforce them the isolator
  * directives {@code no-new-privileges}, {@code oom-score-adj}, {@code caps},
- * {@code memory-limit} and {@code cpu-quota}. Lists are preceded by their length. See the
- * stage1 implementor's guide.
+ * {@code memory-limit}, {@code cpu-quota} and {@code seccomp}. Lists are preceded by their
+ * length. See the stage1 implementor's guide.
  */
 public record RunPlan(List<AppPlan> apps) {
   public static final String VERSION = "1";
@@ -73,6 +73,13 @@ public record RunPlan(List<AppPlan> apps) {
     }
     if (iso.cpuQuotaMillis().isPresent()) {
       w.field("cpu-quota").field(Long.toString(iso.cpuQuotaMillis().getAsLong()));
+    }
+    SeccompFilter seccomp = iso.seccomp();
+    w.field("seccomp").field(seccomp.retain() ? "retain" : "remove")
+        .field(Integer.toString(seccomp.errno()))
+        .field(Integer.toString(seccomp.syscalls().size()));
+    for (String name : seccomp.syscalls()) {
+      w.field(name);
     }
   }
 

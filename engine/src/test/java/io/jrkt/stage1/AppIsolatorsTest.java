@@ -92,19 +92,23 @@ class AppIsolatorsTest {
   @Test
   void planDirectivesFollowTheAppsOtherDirectives() throws Exception {
     AppIsolators iso = new AppIsolators(List.of("CAP_CHOWN", "CAP_KILL"), true, Optional.of(-7),
-        OptionalLong.of(33554432), OptionalLong.of(250));
+        OptionalLong.of(33554432), OptionalLong.of(250),
+        new SeccompFilter(false, 1, List.of("chmod", "fchmodat")));
     AppPlan app = new AppPlan(new AcName("a"), "stage1/rootfs/opt/stage2/a/rootfs", 0, 0,
         List.of(), "/", List.of(), List.of("/bin/true"), List.of(), false, Optional.of(iso));
     assertEquals("version\0001\0app\0a\0root\0stage1/rootfs/opt/stage2/a/rootfs\0uid\0000\0"
         + "gid\0000\0groups\0000\0cwd\0/\0env\0000\0exec\0001\0/bin/true\0readonly-rootfs\0000\0"
         + "no-new-privileges\0001\0oom-score-adj\0-7\0caps\0002\0CAP_CHOWN\0CAP_KILL\0"
-        + "memory-limit\00033554432\0cpu-quota\000250\0",
+        + "memory-limit\00033554432\0cpu-quota\000250\0"
+        + "seccomp\0remove\0001\0002\0chmod\0fchmodat\0",
         new String(new RunPlan(List.of(app)).encode(), StandardCharsets.UTF_8));
     AppPlan bare = new AppPlan(new AcName("a"), "r", 0, 0, List.of(), "/", List.of(),
         List.of("/bin/true"), List.of(), false, Optional.of(of()));
     String text = new String(new RunPlan(List.of(bare)).encode(), StandardCharsets.UTF_8);
+    List<String> whitelist = SeccompFilter.defaultFilter().syscalls();
     assertTrue(text.endsWith("readonly-rootfs\0000\0no-new-privileges\0000\0caps\00014\0"
-        + String.join("\0", AppIsolators.DEFAULT_CAPS) + "\0"), text);
+        + String.join("\0", AppIsolators.DEFAULT_CAPS) + "\0seccomp\0retain\0000\0"
+        + whitelist.size() + "\0" + String.join("\0", whitelist) + "\0"), text);
   }
 
   @Test
