@@ -8,8 +8,8 @@
 #
 # usage: build-stage1.sh TARGETDIR BINDIR
 #
-# The image goes next to the launcher (BINDIR/stage1-coreos.aci, which makes it the default
-# stage1) only when INSTALL_STAGE1_COREOS_IN_BIN=yes; by default it stays in TARGETDIR.
+# The image goes to TARGETDIR and next to the launcher (BINDIR/stage1-coreos.aci), where it is
+# the default stage1.
 set -eu
 target=$1 bin=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -36,8 +36,6 @@ done
 write_stage1_manifest "$work/manifest" coreos.com/rkt/stage1-coreos /init
 pack_aci "$work" "$target/stage1-coreos.aci"
 
-if [ "${INSTALL_STAGE1_COREOS_IN_BIN:-no}" = yes ]; then
-  mkdir -p "$bin"
-  cp "$target/stage1-coreos.aci" "$bin/.stage1-coreos.aci.$$"
-  mv -f "$bin/.stage1-coreos.aci.$$" "$bin/stage1-coreos.aci"
-fi
+mkdir -p "$bin"
+cp "$target/stage1-coreos.aci" "$bin/.stage1-coreos.aci.$$"
+mv -f "$bin/.stage1-coreos.aci.$$" "$bin/stage1-coreos.aci"

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Pods of the systemd-nspawn stage1 ({@code stage1-coreos.aci}, built into the stage1-nspawn
- * module's target directory and not installed next to the launcher) through the real CLI:
+ * module's target directory and installed next to the launcher as the default stage1) through the real CLI:
  * multi-app pods, namespaces, volumes, isolators, enter, stop and gc.
  */
 class NspawnTest extends FunctionalTest {
@@ -123,6 +123,25 @@ class NspawnTest extends FunctionalTest {
   }
 
   // ---- multi-app pods, environment, arguments ----
+
+  @Test
+  void theDefaultStage1IsNspawnInstalledNextToTheLauncher() {
+    Path bin = Path.of(System.getProperty("jrkt.bin"));
+    assumeTrue(Files.isRegularFile(bin.resolve("stage1-coreos.aci")),
+        "bin/stage1-coreos.aci is not installed");
+    Path a = image("default-a", "echo a");
+    Path b = image("default-b", "echo b");
+    Path uuidFile = uuidFile();
+
+    // Two apps: fly would refuse them, so success itself shows which stage1 ran.
+    Result r = jrkt.run(List.of(Jrkt.INSECURE, "--debug", "run", "--uuid-file-save=" + uuidFile,
+        a.toString(), "---", b.toString()));
+
+    r.exits(0);
+    assertTrue(r.err().contains("flavor coreos"), r.toString());
+    String manifest = jrkt.run(List.of("cat-manifest", Jrkt.read(uuidFile).trim())).exits(0).out();
+    assertTrue(manifest.contains("coreos.com/rkt/stage1-coreos"), manifest);
+  }
 
   @Test
   void threeAppPodRecordsEachAppsExitCodeAndTheFirstFailureIsThePods() {
