@@ -300,13 +300,19 @@ class NspawnTest extends FunctionalTest {
         .isolator("os/linux/no-new-privileges", "true").write(jrkt.work(), "ns-nnp.aci");
     Path without = image("ns-nnp-off", script);
 
-    Jrkt.PodRun on = nspawn(with.toString());
-    Jrkt.PodRun off = nspawn(without.toString());
+    // The default seccomp filter implies no_new_privs for apps without CAP_SYS_ADMIN (as
+    // systemd's SystemCallFilter= does), so the isolator itself is shown with seccomp off.
+    Jrkt.PodRun on = nspawn("--insecure-options=image,seccomp", with.toString());
+    Jrkt.PodRun off = nspawn("--insecure-options=image,seccomp", without.toString());
+    Jrkt.PodRun filtered = nspawn(without.toString());
 
     on.result().ok();
     assertEquals(List.of("NoNewPrivs:\t1"), on.result().lines(), on.result().toString());
     off.result().ok();
     assertEquals(List.of("NoNewPrivs:\t0"), off.result().lines(), off.result().toString());
+    filtered.result().ok();
+    assertEquals(List.of("NoNewPrivs:\t1"), filtered.result().lines(),
+        filtered.result().toString());
   }
 
   @Test
