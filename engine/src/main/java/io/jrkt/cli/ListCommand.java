@@ -140,12 +140,13 @@ final class ListCommand implements Command {
   }
 
   /**
-   * {@code name:version} from the pod manifest's image reference; for manifests without an image
-   * name, from the app's image manifest kept in the pod; {@code --} when neither can be read.
+   * {@code name:version} as rkt shows it: from the pod manifest's image reference when that names
+   * the image and its version; otherwise (a {@code --pod-manifest} pod often gives only name and
+   * id) from the app's image manifest kept in the pod; {@code --} when neither can be read.
    */
   static String imageName(Pod pod, RuntimeApp app) {
     RuntimeImage img = app.image();
-    if (img.name() != null) {
+    if (img.name() != null && img.labels().get("version").isPresent()) {
       return withVersion(img.name().value(), img.labels().get("version"));
     }
     Path f = pod.dir().resolve("appsinfo").resolve(app.name().value()).resolve("manifest");
@@ -153,7 +154,7 @@ final class ListCommand implements Command {
       ImageManifest im = ImageManifest.parse(Files.readAllBytes(f));
       return withVersion(im.name().value(), im.labels().get("version"));
     } catch (IOException | AppcException e) {
-      return "--";
+      return img.name() != null ? img.name().value() : "--";
     }
   }
 

@@ -57,8 +57,13 @@ public final class Main {
     }
     String word = args.remove(0);
     if (word.equals("help") || word.equals("-h")) {
-      out.print(help(commands));
-      return 0;
+      if (args.isEmpty() || word.equals("-h")) {
+        out.print(help(commands));
+        return 0;
+      }
+      // `help CMD [SUB]` is `CMD [SUB] --help`, as with rkt.
+      word = args.remove(0);
+      args.add("--help");
     }
     Command cmd;
     try {

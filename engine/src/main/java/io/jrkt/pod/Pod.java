@@ -33,6 +33,7 @@ import java.util.OptionalInt;
 public final class Pod {
   static final String MANIFEST_FILE = "pod";
   static final String CREATED_FILE = "pod-created";
+  static final String APP_LOCK_FILE = "pod.lck";
   static final String PID_FILE = "pid";
   static final String PPID_FILE = "ppid";
   static final String NET_INFO_FILE = "net-info.json";

@@ -3,6 +3,7 @@ package io.jrkt.pod;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,8 +76,11 @@ public final class PodStore {
       }
       try {
         Files.createFile(embryo.resolve(Pod.CREATED_FILE));
+        // rkt's lock file for app add/rm; tools that follow rkt's layout expect it.
+        Files.createFile(embryo.resolve(Pod.APP_LOCK_FILE),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       } catch (IOException e) {
-        throw new PodException("cannot write " + embryo.resolve(Pod.CREATED_FILE) + ": "
+        throw new PodException("cannot write the files of new pod " + embryo + ": "
             + e.getMessage(), e);
       }
       Path prepare = podDir(StateDir.PREPARE, uuid);

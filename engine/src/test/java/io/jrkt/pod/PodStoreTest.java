@@ -42,6 +42,8 @@ class PodStoreTest {
       Path dir = store.podsDir().resolve("prepare").resolve(pod.uuid().value());
       assertEquals(dir, pod.dir());
       assertTrue(Files.exists(dir.resolve("pod-created")));
+      assertEquals(0600, (Integer) Files.getAttribute(dir.resolve("pod.lck"), "unix:mode",
+          LinkOption.NOFOLLOW_LINKS) & 07777);
       assertFalse(Files.exists(store.podsDir().resolve("embryo").resolve(pod.uuid().value())));
       assertEquals(PodState.PREPARING, store.get(pod.uuid()).state());
       int mode = (Integer) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS);
