@@ -252,10 +252,17 @@ public final class PodGc {
     }
   }
 
-  private void runStage1Gc(Pod pod) {
+  /**
+   * Runs the stage1's gc entrypoint. A damaged or missing stage1 only warns (the pod must stay
+   * deletable), but a gc entrypoint that fails keeps the pod: its directory holds the only records
+   * of what the stage1 set up (cgroups, mounts), and the next gc tries again.
+   */
+  private void runStage1Gc(Pod pod) throws PodException {
     if (!java.nio.file.Files.exists(pod.dir().resolve(Stage1Entrypoints.MANIFEST))) {
       return; // the pod never got a stage1 (it failed before): nothing to tear down
     }
+    int status;
+    Path gcPath;
     try {
       Stage1Entrypoints eps = Stage1Entrypoints.read(pod.dir());
       Optional<Path> gc = eps.gcPath(pod.dir());
@@ -270,15 +277,17 @@ public final class PodGc {
         args.add("--local-config=" + stage1.localConfig());
       }
       args.add(pod.uuid().value());
-      int status = Stage1Process.run(pod.dir(), gc.get(), args);
-      if (status != 0) {
-        events.warning("problem performing stage1 GC on \"" + pod.uuid() + "\": "
-            + gc.get().getFileName() + " exited with status " + status);
-      }
+      gcPath = gc.get();
+      status = Stage1Process.run(pod.dir(), gcPath, args);
     } catch (PodException e) {
       // A pod whose stage1 is damaged or missing must still be deletable.
       events.warning("problem performing stage1 GC on \"" + pod.uuid() + "\": "
           + e.getMessage());
+      return;
+    }
+    if (status != 0) {
+      throw new PodException("stage1 " + gcPath.getFileName() + " exited with status " + status
+          + "; the pod is kept so that the next gc can try again");
     }
   }
 
