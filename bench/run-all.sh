@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs every benchmark and writes docs/benchmarks.md. Needs root and a built tree.
 # BENCH_RUNS (default 20), BENCH_FETCH_RUNS (5) and BENCH_PODS (100) change the effort;
-# BENCH_DIR chooses the scratch directory (default: a new one under /var/tmp); JRKT another
+# BENCH_DIR chooses where the scratch directory is made (default /var/tmp); JRKT another
 # launcher than bin/jrkt.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -10,8 +10,9 @@ root=$(cd "$here/.." && pwd)
 export JRKT=${JRKT:-$root/bin/jrkt}
 [ -x "$JRKT" ] || { echo "bench: $JRKT missing: make build" >&2; exit 1; }
 
-work=${BENCH_DIR:-$(mktemp -d /var/tmp/jrkt-bench.XXXXXX)}
-mkdir -p "$work"
+# Always a new directory of our own (inside BENCH_DIR if given): cleanup removes it whole.
+mkdir -p "${BENCH_DIR:-/var/tmp}"
+work=$(mktemp -d "${BENCH_DIR:-/var/tmp}/jrkt-bench.XXXXXX")
 results=$work/results.tsv
 : > "$results"
 export BENCH_RESULTS=$results

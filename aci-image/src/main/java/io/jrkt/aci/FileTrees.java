@@ -23,6 +23,7 @@ public final class FileTrees {
     if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
+    refuseMountsBelow(p);
     Files.walkFileTree(p, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
@@ -54,6 +55,61 @@ public final class FileTrees {
         return FileVisitResult.CONTINUE;
       }
     });
+  }
+
+  /**
+   * A bind mount inside a tree (someone chrooted into a rendered image with /proc or a host
+   * directory mounted in it) would make a recursive delete empty the mount's source on the host.
+   */
+  private static void refuseMountsBelow(Path p) throws IOException {
+    Path mountinfo = Path.of("/proc/self/mountinfo");
+    if (!Files.isReadable(mountinfo)) {
+      return;
+    }
+    String root = p.toRealPath().toString();
+    String prefix = root.endsWith("/") ? root : root + "/";
+    for (String line : Files.readAllLines(mountinfo)) {
+      String[] f = line.split(" ");
+      if (f.length < 5) {
+        continue;
+      }
+      String mountPoint = unescapeMountPath(f[4]);
+      if (mountPoint.equals(root) || mountPoint.startsWith(prefix)) {
+        throw new IOException("refusing to delete " + p + ": " + mountPoint
+            + " is mounted inside it; unmount it first");
+      }
+    }
+  }
+
+  /** mountinfo escapes space, tab, newline and backslash as octal {@code \ooo}. */
+  static String unescapeMountPath(String s) {
+    if (s.indexOf('\\') < 0) {
+      return s;
+    }
+    StringBuilder sb = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\\' && isOctal(s, i + 1)) {
+        sb.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
+        i += 3;
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+
+  private static boolean isOctal(String s, int from) {
+    if (from + 3 > s.length()) {
+      return false;
+    }
+    for (int i = from; i < from + 3; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '7') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Without root, a directory of mode 0555 from an image would keep its children. */
