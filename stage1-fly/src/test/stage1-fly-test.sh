@@ -23,7 +23,8 @@ if ! "$busybox" --help 2>&1 | head -1 | grep -q BusyBox ||
 fi
 
 T=$(mktemp -d /tmp/stage1-fly-test.XXXXXX)
-UUID=6f1c2a3e-0b7d-4c55-9a1e-2f3d4c5b6a7e
+# Random per run, so that concurrent or leftover runs never share a pod.
+UUID=$(cat /proc/sys/kernel/random/uuid)
 POD=$T/pods/run/$UUID
 S1=$POD/stage1/rootfs
 ROOT=$S1/opt/stage2/app/rootfs
@@ -39,7 +40,7 @@ cleanup() {
   # Safety net for a failed test: unmount only what lies under our temp dir.
   awk -v t="$T" '$5 == t || index($5, t "/") == 1 { print $5 }' /proc/self/mountinfo |
     sort -r | while read -r m; do umount -l "$m"; done
-  rm -rf "$T"
+  rm -rf --one-file-system "$T"
 }
 trap cleanup EXIT
 
@@ -231,10 +232,40 @@ kill -TERM "$sleeper"
 wait "$sleeper"
 check "SIGTERM to run is forwarded to the app" 143 $?
 
+# A pgid file saying 1 must not become kill(-1): stop refuses and signals nothing.
+plan -- /bin/sleep 30
+start_sleeper
+app=$(cat "$POD/pid")
+echo 1 > "$POD/pgid"
+(cd "$POD" && ./stage1/rootfs/stop --force "$UUID" 2>/dev/null)
+check "stop refuses a pgid file of 1" 254 $?
+check "stop with a bad pgid signals nothing" yes \
+  "$(kill -0 "$sleeper" 2>/dev/null && kill -0 "$app" 2>/dev/null && echo yes)"
+kill -TERM "$sleeper"
+wait "$sleeper"
+
+# SIGKILL to run must not leave the app running unsupervised.
+plan -- /bin/sleep 30
+start_sleeper
+app=$(cat "$POD/pid")
+kill -KILL "$sleeper"
+wait "$sleeper" 2>/dev/null
+sleep 1
+# A zombie counts as gone: whoever inherited it may be slow to reap.
+check "app dies with a SIGKILLed run" no \
+  "$(awk '{ print ($3 == "Z") ? "no" : "yes" }' "/proc/$app/stat" 2>/dev/null || echo no)"
+
 # gc: unmounts what is under the pod dir in the host (left by someone else), nothing else.
 mkdir -p "$POD/leftover" "$T/vol-rw/inner" "$T/not-the-pod"
 mount --bind "$T/vol-rw" "$POD/leftover" && mount -t tmpfs tmpfs "$POD/leftover/inner" &&
   mount --bind "$T/vol-ro" "$T/not-the-pod"
+(cd "$T/not-the-pod" && "$S1/gc" "$UUID" 2>/dev/null)
+check "gc refuses a cwd that is not pods/<state>/<uuid>" 254 $?
+(cd "$POD" && ./stage1/rootfs/gc "$(cat /proc/sys/kernel/random/uuid)" 2>/dev/null)
+check "gc refuses a cwd named after another uuid" 254 $?
+check "refused gc unmounted nothing" \
+  "$(printf '%s\n' "$POD/leftover" "$POD/leftover/inner" "$T/not-the-pod" | sort)" \
+  "$(host_mounts_under_tmp | sort)"
 (cd "$POD" && ./stage1/rootfs/gc --debug --local-config=/etc/rkt "$UUID" 2>/dev/null)
 check "gc exits 0" 0 $?
 check "gc unmounts under the pod dir only" "$T/not-the-pod" "$(host_mounts_under_tmp)"

@@ -31,7 +31,8 @@ if ! "$busybox" --help 2>&1 | head -1 | grep -q BusyBox ||
 fi
 
 T=$(mktemp -d /tmp/stage1-nspawn-test.XXXXXX)
-UUID=4a1d2c3b-7e8f-4a5b-9c0d-1e2f3a4b5c6d
+# Random per run, so that concurrent or leftover runs never share a pod.
+UUID=$(cat /proc/sys/kernel/random/uuid)
 POD=$T/pods/run/$UUID
 S1=$POD/stage1/rootfs
 failures=0
@@ -46,7 +47,7 @@ cleanup() {
   (cd "$POD" 2>/dev/null && ./stage1/rootfs/gc "$UUID" > /dev/null 2>&1)
   awk -v t="$T" '$5 == t || index($5, t "/") == 1 { print $5 }' /proc/self/mountinfo |
     sort -r | while read -r m; do umount -l "$m"; done
-  [ -n "${KEEP:-}" ] || rm -rf "$T"
+  [ -n "${KEEP:-}" ] || rm -rf --one-file-system "$T"
 }
 trap cleanup EXIT
 

@@ -52,8 +52,22 @@ int gc_main(int argc, char **argv) {
   if (getcwd(pod_dir, sizeof pod_dir) == NULL) {
     die_errno("gc: pod %s: getcwd", uuid);
   }
-  if (strcmp(pod_dir, "/") == 0) {
-    die("gc: pod %s: the cwd is /, not a pod directory", uuid);
+  /* Everything mounted below the cwd is unmounted: insist on pods/<state>/<uuid>. */
+  char *base = strrchr(pod_dir, '/');
+  char *state = NULL, *pods = NULL;
+  if (base != NULL && base != pod_dir) {
+    *base = '\0';
+    state = strrchr(pod_dir, '/');
+    if (state != NULL && state != pod_dir) {
+      *state = '\0';
+      pods = strrchr(pod_dir, '/');
+      *state = '/';
+    }
+    *base = '/';
+  }
+  if (pods == NULL || state - pods != 5 || strncmp(pods, "/pods/", 6) != 0 || state[1] == '/' ||
+      strcmp(base + 1, uuid) != 0) {
+    die("gc: pod %s: the cwd %s is not pods/<state>/%s", uuid, pod_dir, uuid);
   }
   char *text = read_file("/proc/self/mountinfo", NULL);
   if (text == NULL) {

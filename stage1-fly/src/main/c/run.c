@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
@@ -39,7 +40,7 @@ static void write_number(const char *path, long value) {
 
 /* In the child: becomes the app. Never returns. */
 static void exec_app(const struct plan_app *app, int rootfd, int lock_fd, int ready_fd,
-                     int go_fd) {
+                     int go_fd, pid_t parent) {
   for (size_t i = 0; i < NFORWARDED; i++) {
     signal(forwarded_signals[i], SIG_DFL);
   }
@@ -48,6 +49,14 @@ static void exec_app(const struct plan_app *app, int rootfd, int lock_fd, int re
     die_errno("app \"%s\": keep the pod lock from the app", app->name);
   }
   app_become(app, rootfd);
+  /* After app_become: a credential change clears it. Without it a SIGKILLed parent would leave
+   * the app running unsupervised; the getppid check covers a parent that died before. */
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) {
+    die_errno("app \"%s\": set the parent-death signal", app->name);
+  }
+  if (getppid() != parent) {
+    die("app \"%s\": the stage1 parent went away", app->name);
+  }
   /* Tell the parent we are the app now (chrooted, as its user), then wait until it has
    * published our pid: an enter must never find us half-way. */
   char byte = 'r';
@@ -134,6 +143,7 @@ int run_main(int argc, char **argv) {
   if (pipe2(ready, O_CLOEXEC) != 0 || pipe2(go, O_CLOEXEC) != 0) {
     die_errno("pipe");
   }
+  pid_t parent = getpid();
   pid_t child = fork();
   if (child < 0) {
     die_errno("fork");
@@ -141,7 +151,7 @@ int run_main(int argc, char **argv) {
   if (child == 0) {
     close(ready[0]);
     close(go[1]);
-    exec_app(app, rootfd, lock_fd, ready[1], go[0]);
+    exec_app(app, rootfd, lock_fd, ready[1], go[0], parent);
   }
   close(ready[1]);
   close(go[0]);

@@ -46,6 +46,12 @@ int stop_main(int argc, char **argv) {
     debugf("stop: pod %s: pid %ld is gone", uuid, pid);
     return 0;
   }
+  /* The pgid file is only data: a 1 in it would make kill(-1) signal every process. */
+  pid_t group = getpgid((pid_t)pid);
+  if (group <= 1 || group != pgid) {
+    die("stop: pod %s: process group %ld of pid %ld does not match the pgid file (%ld)", uuid,
+        (long)group, pid, pgid);
+  }
 
   int sig = force ? SIGKILL : SIGTERM;
   debugf("stop: pod %s: %s to process group %ld", uuid, strsignal(sig), pgid);
