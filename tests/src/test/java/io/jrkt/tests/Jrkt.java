@@ -283,6 +283,22 @@ final class Jrkt implements AutoCloseable {
   @Override
   public void close() {
     if (Files.isDirectory(data)) {
+      // gc skips running pods; a pod still running here (a test failed or timed out) is stopped
+      // first, so that deleting the temp dir never pulls files from under live processes.
+      Path running = data.resolve("pods/run");
+      if (Files.isDirectory(running)) {
+        try (java.util.stream.Stream<Path> pods = Files.list(running)) {
+          boolean stopped = false;
+          for (Path pod : (Iterable<Path>) pods::iterator) {
+            stopped |= run("stop", "--force", pod.getFileName().toString()).out().contains("\"");
+          }
+          if (stopped) {
+            sleepQuietly(500);
+          }
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
       run("gc", "--grace-period=0s", "--expire-prepared=0s");
     }
     List<String> leftovers = mountsBelowRoot();
@@ -293,6 +309,14 @@ final class Jrkt implements AutoCloseable {
     if (!leftovers.isEmpty()) {
       throw new AssertionError("mounts were left under the test's data dir after gc: "
           + leftovers);
+    }
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
