@@ -82,7 +82,7 @@ public final class FileTrees {
   }
 
   /** mountinfo escapes space, tab, newline and backslash as octal {@code \ooo}. */
-  static String unescapeMountPath(String s) {
+  public static String unescapeMountPath(String s) {
     if (s.indexOf('\\') < 0) {
       return s;
     }

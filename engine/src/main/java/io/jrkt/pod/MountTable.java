@@ -1,5 +1,6 @@
 package io.jrkt.pod;
 
+import io.jrkt.aci.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,40 +40,11 @@ final class MountTable {
       if (f.length < 5) {
         throw new PodException("malformed mountinfo line: \"" + line + "\"");
       }
-      points.add(unescape(f[4]));
+      points.add(FileTrees.unescapeMountPath(f[4]));
     }
     return new MountTable(List.copyOf(points));
   }
 
-  /** The kernel escapes space, tab, newline and backslash as {@code \ooo}. */
-  static String unescape(String s) {
-    if (s.indexOf('\\') < 0) {
-      return s;
-    }
-    StringBuilder sb = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '\\' && isOctal(s, i + 1)) {
-        sb.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
-        i += 3;
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.toString();
-  }
-
-  private static boolean isOctal(String s, int from) {
-    if (from + 3 > s.length()) {
-      return false;
-    }
-    for (int i = from; i < from + 3; i++) {
-      if (s.charAt(i) < '0' || s.charAt(i) > '7') {
-        return false;
-      }
-    }
-    return true;
-  }
 
   /**
    * Mount points at or below {@code dir} (an absolute, symlink-free path), in the order they

@@ -30,8 +30,8 @@ class MountTableTest {
 
   @Test
   void unescapesOctalSequencesOnly() {
-    assertEquals("a b\tc\\d", MountTable.unescape("a\\040b\\011c\\134d"));
-    assertEquals("a\\9", MountTable.unescape("a\\9"));
+    assertEquals("a b\tc\\d", io.jrkt.aci.FileTrees.unescapeMountPath("a\\040b\\011c\\134d"));
+    assertEquals("a\\9", io.jrkt.aci.FileTrees.unescapeMountPath("a\\9"));
   }
 
   @Test
