@@ -5,12 +5,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Hand-made pod directories and lock holders for tests. */
 final class PodFixtures {
   private final List<Process> holders = new ArrayList<>();
+  private final Map<Process, Path> locked = new HashMap<>();
   final Path dataDir;
   final PodStore store;
 
@@ -58,6 +61,7 @@ final class PodFixtures {
     Process p = new ProcessBuilder("flock", "-x", "-o", dir.toString(), "sleep", "60")
         .redirectErrorStream(true).start();
     holders.add(p);
+    locked.put(p, dir);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
       try (DirLock probe = DirLock.openIfPresent(dir)) {
@@ -70,15 +74,34 @@ final class PodFixtures {
     throw new AssertionError("flock did not take the lock on " + dir);
   }
 
-  /** Ends a lock holder and waits for it, so the kernel has released its lock. */
-  static void release(Process holder) throws InterruptedException {
-    holder.descendants().forEach(ProcessHandle::destroy);
+  /**
+   * Ends a lock holder and waits until its lock is free. Waiting for the flock process is not
+   * enough: a child it forked holds a copy of the locked descriptor until it closes it before exec.
+   */
+  void release(Process holder) throws InterruptedException {
+    List<ProcessHandle> children = holder.descendants().toList();
+    children.forEach(ProcessHandle::destroy);
     holder.destroy();
     holder.waitFor(10, TimeUnit.SECONDS);
+    Path dir = locked.remove(holder);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (dir != null && System.nanoTime() < deadline) {
+      try (DirLock probe = DirLock.openIfPresent(dir)) {
+        if (probe == null || probe.tryExclusive()) {
+          return;
+        }
+      } catch (PodException e) {
+        throw new AssertionError(e);
+      }
+      Thread.sleep(10);
+    }
+    if (dir != null) {
+      throw new AssertionError("the lock on " + dir + " is still held after its holder ended");
+    }
   }
 
   void releaseAll() throws InterruptedException {
-    for (Process p : holders) {
+    for (Process p : List.copyOf(holders)) {
       release(p);
     }
   }

@@ -90,7 +90,7 @@ class PodGcTest {
     assertTrue(Files.isDirectory(podsDir("prepared", D)));
     assertEquals(List.of("moving pod \"" + A + "\" to garbage",
         "moving failed prepare \"" + C + "\" to garbage"), events);
-    PodFixtures.release(running);
+    fx.release(running);
   }
 
   @Test
@@ -144,7 +144,7 @@ class PodGcTest {
     assertEquals(List.of(), r.deleted());
     assertEquals(List.of(), r.failures());
     assertTrue(Files.isDirectory(podsDir("exited-garbage", A)));
-    PodFixtures.release(deleting);
+    fx.release(deleting);
     assertEquals(List.of(new PodUuid(A)),
         gc().collect(Duration.ZERO, Duration.ZERO, false).deleted());
   }
@@ -271,7 +271,7 @@ class PodGcTest {
     assertFalse(Files.exists(podsDir("exited-garbage", C)));
     assertThrows(PodNotFoundException.class, () -> gc.remove(new PodUuid(C)));
     assertTrue(Files.isDirectory(podsDir("run", A)));
-    PodFixtures.release(running);
+    fx.release(running);
   }
 
   @Test

@@ -109,19 +109,19 @@ class PodStoreTest {
     Path run = fx.pod("run", A, "app");
     Process holder = fx.holdLock(run);
     assertEquals(PodState.RUNNING, store.get(new PodUuid(A)).state());
-    PodFixtures.release(holder);
+    fx.release(holder);
     assertEquals(PodState.EXITED, store.get(new PodUuid(A)).state());
 
     Path exitedGarbage = fx.pod("exited-garbage", B, "app");
     holder = fx.holdLock(exitedGarbage);
     assertEquals(PodState.EXITED_DELETING, store.get(new PodUuid(B)).state());
-    PodFixtures.release(holder);
+    fx.release(holder);
     assertEquals(PodState.EXITED_GARBAGE, store.get(new PodUuid(B)).state());
 
     Path garbage = fx.pod("garbage", C, "app");
     holder = fx.holdLock(garbage);
     assertEquals(PodState.DELETING, store.get(new PodUuid(C)).state());
-    PodFixtures.release(holder);
+    fx.release(holder);
     assertEquals(PodState.GARBAGE, store.get(new PodUuid(C)).state());
   }
 
@@ -175,7 +175,7 @@ class PodStoreTest {
     Thread releaser = new Thread(() -> {
       try {
         Thread.sleep(200);
-        PodFixtures.release(holder);
+        fx.release(holder);
       } catch (InterruptedException ignored) {
         Thread.currentThread().interrupt();
       }
@@ -197,7 +197,7 @@ class PodStoreTest {
     Path rkt = Files.createDirectories(run.resolve("stage1/rootfs/rkt"));
     Files.createSymbolicLink(rkt.resolve("supervisor-status"), Path.of("ready"));
     assertTrue(store.waitReady(new PodUuid(A), Duration.ofSeconds(5)).supervisorReady());
-    PodFixtures.release(holder);
+    fx.release(holder);
     PodException e = assertThrows(PodException.class,
         () -> store.waitReady(new PodUuid(A), null));
     assertEquals("pod \"" + A + "\" is exited; it will never be ready", e.getMessage());
