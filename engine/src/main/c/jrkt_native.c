@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -149,6 +150,28 @@ JNIEXPORT jint JNICALL Java_io_jrkt_sys_Native_kill(JNIEnv *env, jclass cls, jin
   (void)env;
   (void)cls;
   return kill(pid, sig) == 0 ? 0 : errno;
+}
+
+JNIEXPORT jlong JNICALL Java_io_jrkt_sys_Native_statfsType(JNIEnv *env, jclass cls,
+                                                           jstring jpath) {
+  (void)cls;
+  if (jpath == NULL) {
+    throw_illegal_argument(env, "statfs: path is null");
+    return 0;
+  }
+  const char *path = (*env)->GetStringUTFChars(env, jpath, NULL);
+  if (path == NULL) {
+    return 0;
+  }
+  struct statfs st;
+  jlong type = 0;
+  if (statfs(path, &st) != 0) {
+    throw_errno(env, errno, "statfs %s", path);
+  } else {
+    type = (jlong)(unsigned long)st.f_type;
+  }
+  (*env)->ReleaseStringUTFChars(env, jpath, path);
+  return type;
 }
 
 JNIEXPORT jint JNICALL Java_io_jrkt_sys_Native_geteuid(JNIEnv *env, jclass cls) {

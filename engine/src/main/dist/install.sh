@@ -8,6 +8,9 @@ rm -f "$lib"/*.jar
 cp "$target/jrkt-engine.jar" "$lib/"
 cp "$target"/runtime-jars/*.jar "$lib/"
 cp "$target/libjrkt.so" "$lib/"
+# Copied aside and renamed: a running pod may be executing the installed one.
+cp "$target/jrkt-overlay" "$lib/jrkt-overlay.tmp"
+mv -f "$lib/jrkt-overlay.tmp" "$lib/jrkt-overlay"
 # Fixed order: the class-data archive only matches the class path it was made with.
 cp_list='$LIB/jrkt-engine.jar:$LIB/jrkt-aci-image.jar'
 for j in "$lib"/*.jar; do

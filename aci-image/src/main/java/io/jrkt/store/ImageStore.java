@@ -137,6 +137,15 @@ public final class ImageStore implements AutoCloseable {
    * them, whatever dependencies they were rendered with), manifest and blob.
    */
   public void remove(ImageId id) throws StoreException {
+    remove(id, Set.of());
+  }
+
+  /**
+   * Removes an image as {@link #remove(ImageId)} does, except for its trees in
+   * {@code keepTrees}: pods use them as overlay lower layers. {@link #gc} removes them once no
+   * pod references them.
+   */
+  public void remove(ImageId id, Set<String> keepTrees) throws StoreException {
     try (KeyLock lock = KeyLock.acquire(layout.imageLock(id))) {
       Path info = layout.info(id);
       Path blob = layout.blob(id);
@@ -148,6 +157,9 @@ public final class ImageStore implements AutoCloseable {
         Durability.fsync(layout.infoDir());
       }
       for (String treeStoreId : trees.treesOf(id)) {
+        if (keepTrees.contains(treeStoreId)) {
+          continue;
+        }
         try (KeyLock tl = trees.lock(treeStoreId)) {
           trees.remove(treeStoreId);
         }

@@ -4,10 +4,10 @@ import io.jrkt.appc.AcName;
 import io.jrkt.appc.RuntimeApp;
 import io.jrkt.pod.Pod;
 import io.jrkt.pod.PodException;
+import io.jrkt.pod.PodOverlay;
 import io.jrkt.pod.PodState;
 import io.jrkt.pod.PodStore;
 import io.jrkt.pod.PodUuid;
-import io.jrkt.stage1.AppPlan;
 import io.jrkt.stage1.Stage1Exception;
 import io.jrkt.stage1.Stage1Launcher;
 import java.util.List;
@@ -61,7 +61,7 @@ final class EnterCommand implements Command {
       Pod pod = running(pods, uuid);
       String app = app(pod, flags.getString("app"));
       List<String> command = args.size() > 1 ? args.subList(1, args.size())
-          : EnterShell.forAppRoot(pod.dir().resolve(AppPlan.rootOf(new AcName(app))));
+          : EnterShell.forAppRoot(PodOverlay.appView(pod.dir(), app));
       int pid = waitForPid(pods, pod);
       ctx.out().flush();
       ctx.err().flush();

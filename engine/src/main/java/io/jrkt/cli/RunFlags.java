@@ -107,7 +107,7 @@ final class RunFlags {
               + String.join(", ", conflicts) + " (the pod manifest says it all)");
         }
         return new PodSetup.Request(Optional.empty(), Optional.of(Path.of(podManifest)),
-            stage1, uuidFile, dns);
+            stage1, uuidFile, dns).withNoOverlay(f.getBool("no-overlay"));
       }
       List<AppArgs> apps = ImageArgsParser.parse(positional);
       if (withRun && f.getBool("interactive") && apps.size() > 1) {
@@ -131,7 +131,8 @@ final class RunFlags {
       }
       io.jrkt.stage1.PodArgs args = new io.jrkt.stage1.PodArgs(apps, mounts, f.getList("volume"),
           setEnv, fromFile, f.getBool("inherit-env"), f.getList("port"));
-      return new PodSetup.Request(Optional.of(args), Optional.empty(), stage1, uuidFile, dns);
+      return new PodSetup.Request(Optional.of(args), Optional.empty(), stage1, uuidFile, dns)
+          .withNoOverlay(f.getBool("no-overlay"));
     } catch (ArgsException e) {
       throw new CliException(e.getMessage());
     }

@@ -2,6 +2,7 @@ package io.jrkt.cli;
 
 import io.jrkt.pod.Pod;
 import io.jrkt.pod.PodException;
+import io.jrkt.pod.PodOverlay;
 import io.jrkt.pod.PodState;
 import io.jrkt.pod.PodStore;
 import io.jrkt.pod.Stage1Entrypoints;
@@ -64,12 +65,14 @@ final class StopCommand implements Command {
         new CliException("error stopping \"" + pod.uuid()
             + "\": its stage1 has no stop entrypoint"));
     List<String> argv = new ArrayList<>();
+    argv.add(stop.toString());
     if (force) {
       argv.add("--force");
     }
     argv.add(pod.uuid().value());
     ctx.out().flush();
-    int status = Stage1Process.run(pod.dir(), stop, argv);
+    int status = Stage1Process.runArgv(pod.dir(), stop,
+        PodOverlay.inRunningPod(pod.dir(), argv));
     if (status != 0) {
       throw new CliException("error stopping \"" + pod.uuid() + "\": " + stop.getFileName()
           + " exited with status " + status);

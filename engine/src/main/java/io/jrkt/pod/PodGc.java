@@ -278,7 +278,11 @@ public final class PodGc {
       }
       args.add(pod.uuid().value());
       gcPath = gc.get();
-      status = Stage1Process.run(pod.dir(), gcPath, args);
+      List<String> argv = new ArrayList<>();
+      argv.add(gcPath.toString());
+      argv.addAll(args);
+      status = Stage1Process.runArgv(pod.dir(), gcPath,
+          PodOverlay.withStage1Mounted(pod.dir(), argv));
     } catch (PodException e) {
       // A pod whose stage1 is damaged or missing must still be deletable.
       events.warning("problem performing stage1 GC on \"" + pod.uuid() + "\": "

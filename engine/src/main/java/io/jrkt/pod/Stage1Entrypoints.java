@@ -92,22 +92,36 @@ public record Stage1Entrypoints(String imageName, Optional<String> run, Optional
 
   /**
    * An entrypoint that is run as a child of an existing pod: it must be a regular file inside
-   * the pod's stage1 rootfs, symlinks resolved.
+   * the pod's stage1 rootfs, symlinks resolved. For an overlay pod it is looked up in the
+   * stage1's tree (what the overlay shows) and runs from the mounted overlay.
    */
   private Optional<Path> existing(Path podDir, Optional<String> entry, String what)
       throws PodException {
     if (entry.isEmpty() || entry.get().isEmpty()) {
       return Optional.empty();
     }
+    return Optional.of(checked(podDir, entry, what));
+  }
+
+  /** The {@code run} entrypoint, checked to be a regular file inside the stage1 rootfs. */
+  public Path checkedRunPath(Path podDir) throws PodException {
+    return checked(podDir, run, "run");
+  }
+
+  private Path checked(Path podDir, Optional<String> entry, String what) throws PodException {
     Path p = path(podDir, entry, what);
     Path rootfs = podDir.resolve(ROOTFS);
+    Path view = PodOverlay.stage1View(podDir);
+    Path inView = view.resolve(rootfs.relativize(p));
     try {
-      Path real = p.toRealPath();
-      if (!real.startsWith(rootfs.toRealPath()) || !Files.isRegularFile(real)) {
+      Path viewReal = view.toRealPath();
+      Path real = inView.toRealPath();
+      if (!real.startsWith(viewReal) || !Files.isRegularFile(real)) {
         throw new PodException("stage1 entrypoint " + entry.get() + " of pod "
             + podDir.getFileName() + " is not a file inside the stage1 rootfs");
       }
-      return Optional.of(real);
+      // An overlay pod's entrypoint runs from its mounted stage1 rootfs, at the same place.
+      return view.equals(rootfs) ? real : rootfs.resolve(viewReal.relativize(real));
     } catch (NoSuchFileException e) {
       throw new PodException("stage1 entrypoint " + p + " of pod " + podDir.getFileName()
           + " does not exist");

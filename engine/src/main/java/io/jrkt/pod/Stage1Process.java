@@ -17,8 +17,17 @@ public final class Stage1Process {
     List<String> cmd = new ArrayList<>();
     cmd.add(entrypoint.toString());
     cmd.addAll(args);
+    return runArgv(podDir, entrypoint, cmd);
+  }
+
+  /**
+   * Runs {@code argv}, which starts {@code entrypoint} directly or through the overlay helper
+   * (see {@link PodOverlay}); returns its exit status.
+   */
+  public static int runArgv(Path podDir, Path entrypoint, List<String> argv)
+      throws PodException {
     System.out.flush(); // keep our own output ordered before the child's
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(podDir.toFile()).inheritIO();
+    ProcessBuilder pb = new ProcessBuilder(argv).directory(podDir.toFile()).inheritIO();
     pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     try {
       Process p = pb.start();

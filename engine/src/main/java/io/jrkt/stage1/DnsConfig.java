@@ -107,14 +107,13 @@ public record DnsConfig(List<String> servers, List<String> search, List<String> 
 
   /** Writes the files the modes need into the pod's stage1 rootfs. */
   public void write(Path podDir) throws IOException {
-    Path etc = podDir.resolve("stage1/rootfs/etc");
     if (resolvMode().equals("stage0")) {
-      Files.createDirectories(etc);
+      Path etc = UpperDirs.stage1Dir(podDir, "etc");
       Files.write(etc.resolve("rkt-resolv.conf"), resolvConf().getBytes(StandardCharsets.UTF_8));
     }
     if (hostsMode().equals("stage0")) {
-      Files.createDirectories(etc);
-      Path fallbackFile = etc.resolve("hosts-fallback");
+      Path etc = UpperDirs.stage1Dir(podDir, "etc");
+      Path fallbackFile = UpperDirs.stage1File(podDir, "etc/hosts-fallback");
       String fallback = Files.isRegularFile(fallbackFile) ? Files.readString(fallbackFile)
           : "127.0.0.1 localhost localhost.localdomain\n";
       Files.write(etc.resolve("rkt-hosts"), hosts(fallback).getBytes(StandardCharsets.UTF_8));

@@ -45,7 +45,18 @@ public final class PodSetup {
    * @param dns DNS and hosts options (run only)
    */
   public record Request(Optional<PodArgs> args, Optional<Path> podManifest,
-      Stage1Request stage1, Optional<Path> uuidFileSave, DnsConfig dns) {}
+      Stage1Request stage1, Optional<Path> uuidFileSave, DnsConfig dns, boolean noOverlay) {
+    /** A request for overlays where they are available. */
+    public Request(Optional<PodArgs> args, Optional<Path> podManifest, Stage1Request stage1,
+        Optional<Path> uuidFileSave, DnsConfig dns) {
+      this(args, podManifest, stage1, uuidFileSave, dns, false);
+    }
+
+    /** The same request with {@code --no-overlay} as given. */
+    public Request withNoOverlay(boolean value) {
+      return new Request(args, podManifest, stage1, uuidFileSave, dns, value);
+    }
+  }
 
   /**
    * A prepared pod, still locked by this process (state "preparing").
@@ -139,7 +150,7 @@ public final class PodSetup {
           .plan(manifest, manifests, app -> trees.get(app).rootfs());
       plan.warnings().forEach(warn);
       new PodPreparer(debug).prepare(pod.dir(), manifest, stage1Tree,
-          stage1.image().manifest(), manifests, trees, plan);
+          stage1.image().manifest(), manifests, trees, plan, useOverlay(r));
       r.dns().write(pod.dir());
       touch(stage1, manifest);
       return new Prepared(pod, stage1, entrypoints, manifest, runDir);
@@ -151,6 +162,21 @@ public final class PodSetup {
       throw new Stage1Exception("cannot prepare pod " + pod.uuid() + ": " + (e instanceof IOException
           ? IoErrors.describe((IOException) e) : e.getMessage()), e);
     }
+  }
+
+  /** Whether the pod gets overlays: unless {@code --no-overlay}, when they work here. */
+  private boolean useOverlay(Request r) {
+    if (r.noOverlay()) {
+      debug.accept("--no-overlay: copying the image trees into the pod");
+      return false;
+    }
+    Optional<String> why = OverlaySupport.unavailableReason(pods.podsDir());
+    if (why.isPresent()) {
+      debug.accept("overlayfs is not available, copying the image trees into the pod: "
+          + why.get());
+      return false;
+    }
+    return true;
   }
 
   /** Removes a pod this process created and still holds (nothing half-written stays). */

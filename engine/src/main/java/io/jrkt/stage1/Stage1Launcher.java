@@ -1,6 +1,7 @@
 package io.jrkt.stage1;
 
 import io.jrkt.pod.PodException;
+import io.jrkt.pod.PodOverlay;
 import io.jrkt.pod.Stage1Entrypoints;
 import io.jrkt.sys.Native;
 import io.jrkt.sys.NativeException;
@@ -36,15 +37,23 @@ public final class Stage1Launcher {
   public static void execRun(Path podDir, Stage1Entrypoints stage1, Stage1RunArgs args,
       Map<String, String> inherited, int lockFd) throws Stage1Exception {
     Path entry;
+    List<String> argv = new ArrayList<>();
     try {
-      entry = stage1.runPath(podDir);
+      boolean overlay = PodOverlay.isOverlay(podDir);
+      // An overlay pod's stage1 rootfs is mounted by the helper: check the entrypoint here.
+      entry = overlay ? stage1.checkedRunPath(podDir) : stage1.runPath(podDir);
+      argv.add(entry.toString());
+      argv.addAll(args.args());
+      if (overlay) {
+        argv = PodOverlay.mountArgv(PodOverlay.helper().orElseThrow(() -> new Stage1Exception(
+            "the pod uses overlayfs, but the overlay helper jrkt-overlay is not installed")),
+            false, argv);
+      }
     } catch (PodException e) {
       throw new Stage1Exception(e.getMessage(), e);
     }
-    List<String> argv = new ArrayList<>();
-    argv.add(entry.toString());
-    argv.addAll(args.args());
-    exec(entry, argv, runEnvironment(inherited, lockFd), podDir, new int[] {lockFd});
+    exec(Path.of(argv.get(0)), argv, runEnvironment(inherited, lockFd), podDir,
+        new int[] {lockFd});
   }
 
   /** execve of the enter entrypoint: {@code --pid=PID --appname=APP -- CMD...}. */
@@ -60,8 +69,13 @@ public final class Stage1Launcher {
     for (Map.Entry<String, String> e : inherited.entrySet()) {
       env.add(e.getKey() + "=" + e.getValue());
     }
-    exec(entry, enterArgv(entry, pid, app, command), env.toArray(new String[0]), podDir,
-        new int[0]);
+    List<String> argv;
+    try {
+      argv = PodOverlay.inRunningPod(podDir, enterArgv(entry, pid, app, command));
+    } catch (PodException e) {
+      throw new Stage1Exception(e.getMessage(), e);
+    }
+    exec(Path.of(argv.get(0)), argv, env.toArray(new String[0]), podDir, new int[0]);
   }
 
   /** The enter entrypoint's argv, argv[0] included. */

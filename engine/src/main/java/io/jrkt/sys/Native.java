@@ -72,4 +72,7 @@ public final class Native {
   public static native int kill(int pid, int sig);
 
   public static native int geteuid();
+
+  /** statfs(path).f_type: the filesystem's magic number (e.g. 0xEF53 for ext2/3/4). */
+  public static native long statfsType(String path) throws NativeException;
 }

@@ -5,6 +5,7 @@ import io.jrkt.cli.CliException;
 import io.jrkt.cli.Command;
 import io.jrkt.cli.Context;
 import io.jrkt.cli.Flags;
+import io.jrkt.pod.PodStore;
 import io.jrkt.store.ImageInfo;
 import io.jrkt.store.ImageStore;
 import io.jrkt.store.StoreException;
@@ -50,9 +51,10 @@ final class ImageRmCommand implements Command {
       int failed = ImageArgs.forEach(ctx, name(), args,
           arg -> toRemove.addAll(matches(store, arg)));
       int removed = 0;
+      Set<String> inUse = toRemove.isEmpty() ? Set.of() : treesInUse(ctx, store);
       for (ImageId id : toRemove) {
         try {
-          store.remove(id);
+          store.remove(id, inUse);
         } catch (StoreException e) {
           ctx.err().println(name() + ": error removing aci for image \"" + id + "\": "
               + e.getMessage());
@@ -67,6 +69,16 @@ final class ImageRmCommand implements Command {
     } catch (StoreIoException e) {
       throw new CliException(e.getMessage(), e);
     }
+  }
+
+  /**
+   * The trees pods use (overlay pods run on them as lower layers): kept, to be removed by
+   * {@code image gc} once no pod needs them. Every tree when some pod cannot be read.
+   */
+  private Set<String> treesInUse(Context ctx, ImageStore store) {
+    PodTreeReferences.Result refs = PodTreeReferences.read(new PodStore(ctx.dataDir()),
+        line -> ctx.err().println(name() + ": " + line));
+    return refs.complete() ? refs.treeIds() : new ImageGcCommand.EveryTree(store.casDir());
   }
 
   /** The stored images an argument names; throws when there is none. */
