@@ -96,8 +96,27 @@ class PodSetupTest {
   }
 
   @Test
+  void overlayPodsReferToTheTreeStoreInsteadOfCopying() throws Exception {
+    Files.createDirectories(data.resolve("pods"));
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        OverlaySupport.unavailableReason(data.resolve("pods")).isEmpty(),
+        "overlayfs is not usable here");
+    PodSetup.Prepared p = setup().prepare(request(app("hello", "0").toString()));
+    Path dir = p.pod().dir();
+    assertTrue(Files.exists(dir.resolve("overlay-prepared")));
+    assertFalse(Files.exists(dir.resolve("stage1/rootfs/opt/stage2/hello/rootfs/bin/app")));
+    String appTree = Files.readString(dir.resolve("appsinfo/hello/treeStoreID"));
+    assertEquals("bin/app", Files.readString(data.resolve("cas/tree").resolve(appTree)
+        .resolve("rootfs/bin/app")));
+    String s1 = Files.readString(dir.resolve("stage1TreeStoreID"));
+    assertTrue(Files.isRegularFile(dir.resolve("overlay").resolve(s1).resolve("upper/rkt/plan")));
+    p.pod().markPrepared();
+  }
+
+  @Test
   void preparesAPodThatCanBeMarkedPrepared() throws Exception {
-    PodSetup.Prepared p = setup().prepare(request(app("hello", "0").toString(), "--", "x"));
+    PodSetup.Prepared p = setup().prepare(request(app("hello", "0").toString(), "--", "x")
+        .withNoOverlay(true));
     Path dir = p.pod().dir();
     assertEquals(data.resolve("pods/prepare").resolve(p.pod().uuid().value()), dir);
     assertEquals(data.resolve("pods/run").resolve(p.pod().uuid().value()), p.runDir());
