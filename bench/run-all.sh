@@ -26,7 +26,7 @@ cleanup() {
 trap cleanup EXIT
 
 status=0
-for b in run fetch list nspawn; do
+for b in run fetch list nspawn overlay; do
   sh "$here/$b.sh" "$work" || { echo "bench: $b failed" >&2; status=1; }
 done
 

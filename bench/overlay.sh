@@ -1,0 +1,36 @@
+#!/bin/sh
+# Overlay root filesystems: what a second pod of an image pays for its roots.
+#  - the overlay helper alone: a new mount namespace, the stage1 and app overlays of a prepared
+#    pod mounted, then /bin/true (the floor: /bin/true itself), i.e. the whole root set-up a pod
+#    start does at run time;
+#  - `prepare` of a second pod of the same image with overlays and with --no-overlay (copies),
+#    for the part stage0 does before the hand-off.
+set -eu
+. "$(dirname "$0")/lib.sh"
+work=$1
+helper=$(dirname "$JRKT")/../lib/jrkt-overlay
+[ -x "$helper" ] || die "$helper missing: build the engine module"
+stage1=$(dirname "$JRKT")/stage1-fly.aci
+[ -f "$stage1" ] || stage1=$ROOT/stage1-fly/target/stage1-fly.aci
+[ -f "$stage1" ] || die "stage1-fly.aci missing: build the stage1-fly module first"
+
+data=$work/overlay-data
+sh "$ROOT/scripts/make-test-aci.sh" --name example.com/bench-ovl "$work/ovl.aci" -- /bin/true
+"$JRKT" --dir="$data" fetch --insecure-options=image "$work/ovl.aci" >/dev/null
+# The first pod renders and imports whatever it needs; the measured ones are second pods.
+"$JRKT" --dir="$data" run --stage1-path="$stage1" example.com/bench-ovl >/dev/null
+uuid=$("$JRKT" --dir="$data" prepare --quiet --stage1-path="$stage1" example.com/bench-ovl)
+pod=$data/pods/prepared/$uuid
+[ -f "$pod/overlay-prepared" ] || die "pods here do not get overlays (see jrkt --debug run)"
+
+echo "overlay: pod root filesystems" >&2
+bench overlay "floor: /bin/true" "$BENCH_RUNS" "" "/bin/true"
+bench overlay "overlay helper: namespace, 2 overlays, /bin/true" "$BENCH_RUNS" "" \
+  "cd $pod && $helper mount overlay-mounts -- /bin/true"
+collect="$JRKT --dir=$data gc --grace-period=0s --expire-prepared=0s && sync"
+bench overlay "jrkt prepare, 2nd pod of an image, overlay" "$BENCH_RUNS" "$collect" \
+  "$JRKT --dir=$data prepare --quiet --stage1-path=$stage1 example.com/bench-ovl"
+bench overlay "jrkt prepare, 2nd pod of an image, --no-overlay" "$BENCH_RUNS" "$collect" \
+  "$JRKT --dir=$data prepare --quiet --no-overlay --stage1-path=$stage1 example.com/bench-ovl"
+note "The overlay helper row is the run-time root set-up of a pod (stage1 root and one app root"\
+" mounted in the pod's own mount namespace); the prepare rows show the copy overlays avoid."
