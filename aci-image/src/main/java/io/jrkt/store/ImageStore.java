@@ -123,6 +123,16 @@ public final class ImageStore implements AutoCloseable {
   }
 
   /**
+   * As {@link #tree}, but the tree is checked (and rendered, if gone) while its lock is held, so
+   * that a {@link #gc} that decided to remove it has either finished or will ask its live set
+   * of references again: what a pod that will use the tree as an overlay lower layer calls once
+   * it exists.
+   */
+  public TreeRef treeUnderLock(ImageId id) throws StoreException, ImageException {
+    return imageTrees.tree(id, true);
+  }
+
+  /**
    * Recomputes the hash of an image's tree and compares it with the one recorded when it was
    * rendered; a tree that does not match (or is missing) is rendered again, as rkt did.
    *
@@ -183,7 +193,9 @@ public final class ImageStore implements AutoCloseable {
    *       import or removal;
    *   <li>entries of {@code cas/tmp/} older than {@code tmpGrace} that no live operation holds.
    * </ul>
-   * Whatever another operation holds is skipped; errors are collected in the result.
+   * Whatever another operation holds is skipped; errors are collected in the result. A tree is
+   * looked up in {@code referencedTreeIds} once more while its lock is held, right before it is
+   * removed, so a live set can spare trees that pods began to use after it was made.
    */
   public ImageGcResult gc(Duration imageGrace, Set<String> referencedTreeIds, Duration tmpGrace) {
     return new StoreGc(layout, records, trees, this::remove)

@@ -28,11 +28,16 @@ final class ImageTrees {
 
   /** See {@link ImageStore#tree}. */
   TreeRef tree(ImageId id) throws StoreException, ImageException {
+    return tree(id, false);
+  }
+
+  /** See {@link ImageStore#tree} and {@link ImageStore#treeUnderLock}. */
+  TreeRef tree(ImageId id, boolean underLock) throws StoreException, ImageException {
     records.require(id);
     ImageManifest m = records.manifest(id);
     List<Layer> chain = chain(id, m);
     String treeStoreId = treeIds.of(chain);
-    if (trees.isRendered(treeStoreId)) {
+    if (!underLock && trees.isRendered(treeStoreId)) {
       return trees.ref(treeStoreId);
     }
     long size;

@@ -77,7 +77,9 @@ final class StoreGc {
         continue;
       }
       try (KeyLock lock = trees.tryLock(t)) {
-        if (lock != null) {
+        // Asked again under the lock: a live set (see ImageStore#gc) may have learned of a new
+        // pod that uses the tree; a pod being prepared takes the lock to make sure it exists.
+        if (lock != null && !referenced.contains(t)) {
           trees.remove(t);
           removedTrees.add(t);
         }

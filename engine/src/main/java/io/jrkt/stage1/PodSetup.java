@@ -145,6 +145,13 @@ public final class PodSetup {
       if (r.uuidFileSave().isPresent()) {
         saveUuid(r.uuidFileSave().get(), pod.uuid().value());
       }
+      // Once more, under each tree's lock, now that the pod exists: image gc keeps every tree
+      // while a pod is being prepared and asks again under the lock before it removes one, so
+      // a tree found here stays as long as the pod records it (overlay lower layers).
+      stage1Tree = tree(stage1.image().id(), "stage1 " + stage1.image().displayName(), true);
+      for (RuntimeApp ra : manifest.apps()) {
+        trees.put(ra.name(), tree(ra.image().id(), "app \"" + ra.name() + "\"", true));
+      }
       Path runDir = pod.dir().getParent().resolveSibling("run").resolve(pod.uuid().value());
       RunPlanner.Result plan = new RunPlanner(stage1.flavor(), runDir, null)
           .plan(manifest, manifests, app -> trees.get(app).rootfs());
@@ -214,8 +221,13 @@ public final class PodSetup {
   }
 
   private TreeInfo tree(io.jrkt.appc.ImageId id, String what) throws Stage1Exception {
+    return tree(id, what, false);
+  }
+
+  private TreeInfo tree(io.jrkt.appc.ImageId id, String what, boolean underLock)
+      throws Stage1Exception {
     try {
-      TreeRef t = store.tree(id);
+      TreeRef t = underLock ? store.treeUnderLock(id) : store.tree(id);
       return new TreeInfo(t.treeStoreId(), t.dir(), t.rootfs());
     } catch (StoreException | io.jrkt.aci.ImageException | StoreIoException e) {
       throw new Stage1Exception(what + ": cannot render image " + id + ": " + e.getMessage(), e);

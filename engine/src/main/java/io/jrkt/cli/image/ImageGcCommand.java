@@ -83,6 +83,7 @@ final class ImageGcCommand implements Command {
     Consumer<String> log = line -> ctx.err().println(name() + ": " + line);
 
     PodStore pods = new PodStore(ctx.dataDir());
+    Set<String> podsBefore = PodsSince.uuids(pods);
     PodTreeReferences.Result refs = PodTreeReferences.read(pods, log);
     if (!refs.complete()) {
       log.accept("keeping all trees: the trees of " + refs.unreadable().size()
@@ -103,7 +104,8 @@ final class ImageGcCommand implements Command {
           touchedAny = true;
         }
       }
-      Set<String> keep = refs.complete() ? refs.treeIds() : new EveryTree(store.casDir());
+      Set<String> keep = refs.complete() ? new PodsSince(refs.treeIds(), pods, podsBefore)
+          : new EveryTree(store.casDir());
       Duration sinceTouch = Duration.between(touched, Instant.now()).plus(TOUCH_MARGIN);
       Duration imageGrace = touchedAny && grace.compareTo(sinceTouch) < 0 ? sinceTouch : grace;
       result = store.gc(imageGrace, keep, TMP_GRACE);
