@@ -533,6 +533,49 @@ class ImageStoreTest {
     assertEquals("n", Files.readString(store.tree(fresh.id()).rootfs().resolve("f")));
   }
 
+  @Test
+  void removeKeepsTheTreesPodsStillUse() throws Exception {
+    ImageInfo img = store.importAci(aci(TestAci.image("example.com/inuse").file("rootfs/f", "u"),
+        "inuse.aci"));
+    String tree = store.tree(img.id()).treeStoreId();
+    store.remove(img.id(), Set.of(tree));
+    assertEquals(List.of(), store.list());
+    assertTrue(Files.exists(cas.resolve("tree").resolve(tree).resolve("rendered")));
+    // Once no pod names it, gc takes it.
+    ImageGcResult r = store.gc(Duration.ofDays(1), Set.of(), Duration.ofHours(1));
+    assertEquals(List.of(tree), r.removedTrees());
+  }
+
+  @Test
+  void gcAsksALiveSetOfReferencesAgainUnderTheTreeLock() throws Exception {
+    ImageInfo img = store.importAci(aci(TestAci.image("example.com/late").file("rootfs/f", "l"),
+        "late.aci"));
+    String tree = store.tree(img.id()).treeStoreId();
+    // Unreferenced at first sight; referenced when asked again (a pod appeared meanwhile).
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    Set<String> live = new java.util.AbstractSet<>() {
+      @Override
+      public boolean contains(Object o) {
+        return asked.incrementAndGet() > 1;
+      }
+
+      @Override
+      public java.util.Iterator<String> iterator() {
+        return java.util.Collections.emptyIterator();
+      }
+
+      @Override
+      public int size() {
+        return 0;
+      }
+    };
+    ImageGcResult r = store.gc(Duration.ofDays(1), live, Duration.ofHours(1));
+    assertEquals(List.of(), r.removedTrees());
+    assertEquals(2, asked.get());
+    assertTrue(Files.exists(cas.resolve("tree").resolve(tree).resolve("rendered")));
+    assertEquals(tree, store.treeUnderLock(img.id()).treeStoreId());
+  }
+
   // ---------------------------------------------------------------------------------- export
 
   @Test
