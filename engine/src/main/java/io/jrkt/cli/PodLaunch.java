@@ -79,7 +79,9 @@ final class PodLaunch {
     if (ctx.debug()) {
       try {
         ctx.debug(command + ": starting " + entrypoints.runPath(podDir) + " "
-            + String.join(" ", args.args()));
+            + String.join(" ", args.args())
+            + (io.jrkt.pod.PodOverlay.isOverlay(podDir)
+                ? " (through the overlay helper, which mounts the pod's overlays first)" : ""));
       } catch (PodException e) {
         // reported by execRun below
       }
