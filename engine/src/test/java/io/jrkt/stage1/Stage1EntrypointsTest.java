@@ -65,6 +65,36 @@ class Stage1EntrypointsTest {
   }
 
   @Test
+  void anOverlayPodsEntrypointsAreCheckedInItsStage1Tree(@TempDir Path tmp) throws Exception {
+    String id = "deps-sha512-" + "3".repeat(64);
+    Path pod = Files.createDirectories(tmp.resolve("data/pods/run/u"));
+    Files.createDirectories(pod.resolve("stage1/rootfs")); // an empty mount point
+    Files.writeString(pod.resolve("overlay-prepared"), "");
+    Files.writeString(pod.resolve("stage1TreeStoreID"), id);
+    Path tree = Files.createDirectories(tmp.resolve("data/cas/tree").resolve(id)
+        .resolve("rootfs"));
+    Files.writeString(tree.resolve("gc"), "#!/bin/sh\n");
+    Files.createSymbolicLink(tree.resolve("stop"), Path.of("/bin/sh"));
+    Files.writeString(pod.resolve("stage1/manifest"), "{\"acKind\":\"ImageManifest\","
+        + "\"acVersion\":\"0.8.11\",\"name\":\"example.com/s\",\"annotations\":["
+        + "{\"name\":\"coreos.com/rkt/stage1/gc\",\"value\":\"/gc\"},"
+        + "{\"name\":\"coreos.com/rkt/stage1/run\",\"value\":\"/nosuch\"},"
+        + "{\"name\":\"coreos.com/rkt/stage1/stop\",\"value\":\"/stop\"}]}");
+    Stage1Entrypoints e = Stage1Entrypoints.read(pod);
+    // Found in the tree, run from the mounted overlay at the same place.
+    assertEquals(Optional.of(pod.resolve("stage1/rootfs/gc")), e.gcPath(pod));
+    assertThrows(PodException.class, () -> e.stopPath(pod));
+    assertThrows(PodException.class, () -> e.checkedRunPath(pod));
+
+    Files.delete(tree.resolve("gc"));
+    Files.delete(tree.resolve("stop"));
+    Files.delete(tree);
+    PodException gone = assertThrows(PodException.class, () -> e.gcPath(pod));
+    assertEquals("the stage1 tree " + id + " of pod u is no longer in the tree store ("
+        + tree + ")", gone.getMessage());
+  }
+
+  @Test
   void enterArgv() {
     assertEquals(List.of("/p/stage1/rootfs/enter", "--pid=42", "--appname=web", "--",
         "/bin/sh", "-c", "id"), Stage1Launcher.enterArgv(Path.of("/p/stage1/rootfs/enter"), 42,
