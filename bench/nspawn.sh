@@ -85,8 +85,8 @@ run="run --stage1-path=$stage1"
 collect="$JRKT --dir=$data gc --grace-period=0s && sync"
 bench nspawn "jrkt run, nspawn, /bin/true" "$BENCH_RUNS" "$collect" \
   "$JRKT --dir=$data $run example.com/bench-ns-true"
-note "Each app's tree is copied into the pod until overlayfs comes (about 800 files and links per"\
-" busybox app, 0.1 ms each to create on this disk), so a 3-app pod pays for two more copies."
+note "No app tree is copied into the pod: each app's root is an overlay on its tree in the store"\
+" (mounted by lib/jrkt-overlay), so a 3-app pod pays for two more mounts, not two more copies."
 bench nspawn "jrkt run, nspawn, 3 apps /bin/true" "$BENCH_RUNS" \
   "$JRKT --dir=$data3 gc --grace-period=0s && sync" \
   "$JRKT --dir=$data3 $run example.com/bench-ns-a --- example.com/bench-ns-b --- example.com/bench-ns-c"

@@ -53,9 +53,9 @@ bench overlay "jrkt prepare, 2nd pod of an image, overlay" "$BENCH_RUNS" "$colle
   "$JRKT --dir=$data prepare --quiet --stage1-path=$stage1 example.com/bench-ovl"
 bench overlay "jrkt prepare, 2nd pod of an image, --no-overlay" "$BENCH_RUNS" "$collect" \
   "$JRKT --dir=$data prepare --quiet --no-overlay --stage1-path=$stage1 example.com/bench-ovl"
-bench overlay "jrkt run, fly, /bin/true, overlay" "$BENCH_RUNS" "$collect" \
+bench overlay "jrkt run (fly, /bin/true), overlay" "$BENCH_RUNS" "$collect" \
   "$JRKT --dir=$data run --stage1-path=$stage1 example.com/bench-ovl"
-bench overlay "jrkt run, fly, /bin/true, --no-overlay" "$BENCH_RUNS" "$collect" \
+bench overlay "jrkt run (fly, /bin/true), --no-overlay" "$BENCH_RUNS" "$collect" \
   "$JRKT --dir=$data run --no-overlay --stage1-path=$stage1 example.com/bench-ovl"
 note "The overlay helper row is the run-time root set-up of a pod (stage1 root and one app root"\
 " mounted in the pod's own mount namespace); the prepare rows show the copy overlays avoid."

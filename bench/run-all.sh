@@ -39,6 +39,7 @@ list_ms=$(value '^jrkt list [(]')
 nspawn_ms=$(value '^jrkt run, nspawn, /bin/true')
 nspawn3_ms=$(value '^jrkt run, nspawn, 3 apps')
 enter_ms=$(value '^jrkt enter, nspawn')
+setup_ms=$(value '^root set-up')
 verdict() { # verdict VALUE LIMIT
   if [ -z "$1" ] || [ -z "$2" ]; then echo "not measured"; return; fi
   awk -v v="$1" -v l="$2" 'BEGIN { print (v <= l) ? "met" : "missed" }'
@@ -87,10 +88,11 @@ mkdir -p "$root/docs"
   echo "| nspawn run of /bin/true ≤ 200 ms | ${nspawn_ms:-?} ms | $(verdict "$nspawn_ms" 200) |"
   echo "| nspawn run of 3 apps ≤ 1.5 × 1 app (${nspawn3_limit:-?} ms) | ${nspawn3_ms:-?} ms | $(verdict "$nspawn3_ms" "$nspawn3_limit") |"
   echo "| enter of /bin/true (nspawn pod) ≤ 150 ms | ${enter_ms:-?} ms | $(verdict "$enter_ms" 150) |"
+  echo "| root set-up of a 2nd pod of an image (overlays) ≤ 20 ms | ${setup_ms:-?} ms | $(verdict "$setup_ms" 20) |"
   echo
   echo "## Results"
   echo
-  for group in run fetch list nspawn; do
+  for group in run fetch list nspawn overlay; do
     echo "### $group"
     echo
     echo "| what | median | peak RSS | runs |"
