@@ -21,6 +21,8 @@ final class PodsSince extends AbstractSet<String> {
   private final Set<String> referenced;
   private final PodStore pods;
   private final Set<String> before;
+  /** Once pods changed, every tree is kept for the rest of this gc. */
+  private boolean changed;
 
   PodsSince(Set<String> referenced, PodStore pods, Set<String> before) {
     this.referenced = Set.copyOf(referenced);
@@ -47,6 +49,14 @@ final class PodsSince extends AbstractSet<String> {
   }
 
   private boolean podsChanged() {
+    if (changed) {
+      return true;
+    }
+    changed = listChanged();
+    return changed;
+  }
+
+  private boolean listChanged() {
     try {
       for (Pod p : pods.list()) {
         if (!before.contains(p.uuid().value()) || p.state() == PodState.EMBRYO
