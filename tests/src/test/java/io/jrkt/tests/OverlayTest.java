@@ -258,17 +258,29 @@ class OverlayTest extends FunctionalTest {
 
   @Test
   void preparedPodsMountTheirOverlaysWhenTheyRun() {
-    Path aci = image("prepared", "echo from-prepared > /written; exit 3");
-    String uuid = jrkt.prepare(List.of(aci.toString()));
-    Path prepared = jrkt.data().resolve("pods/prepared").resolve(uuid);
-    assertTrue(Files.exists(prepared.resolve("overlay-prepared")));
-    assertEquals(List.of(), names(prepared.resolve("stage1/rootfs")));
-    Result r = jrkt.run("run-prepared", uuid);
-    assertEquals(3, r.exit(), r.toString());
-    assertEquals("from-prepared\n", Jrkt.read(upper(runDir(uuid), "prepared")
-        .resolve("written")));
-    assertExited(uuid, 3);
-    assertNoOverlaysLeft();
+    for (boolean nspawn : new boolean[] {false, true}) {
+      if (nspawn && !Files.isRegularFile(Path.of(System.getProperty("jrkt.bin"))
+          .toAbsolutePath().getParent().resolve("stage1-nspawn/target/stage1-coreos.aci"))) {
+        continue;
+      }
+      Path aci = image("prepared", "echo from-prepared > /written; exit 3");
+      Result p = jrkt.run(Jrkt.INSECURE, "prepare", "--quiet", stage1Flag(nspawn),
+          aci.toString()).ok();
+      String uuid = p.lines().get(0);
+      Path prepared = jrkt.data().resolve("pods/prepared").resolve(uuid);
+      assertTrue(Files.exists(prepared.resolve("overlay-prepared")));
+      assertEquals(List.of(), names(prepared.resolve("stage1/rootfs")));
+      Result r = jrkt.run("run-prepared", "--dns=192.0.2.53", uuid);
+      assertEquals(3, r.exit(), r.toString());
+      assertEquals("from-prepared\n", Jrkt.read(upper(runDir(uuid), "prepared")
+          .resolve("written")));
+      String s1 = Jrkt.read(runDir(uuid).resolve("stage1TreeStoreID")).trim();
+      assertTrue(Jrkt.read(runDir(uuid).resolve("overlay").resolve(s1)
+          .resolve("upper/etc/rkt-resolv.conf")).contains("nameserver 192.0.2.53"),
+          "run-prepared writes the DNS file into the stage1's upper layer");
+      assertExited(uuid, 3);
+      assertNoOverlaysLeft();
+    }
   }
 
   @Test
