@@ -157,7 +157,8 @@ public final class PodSetup {
           .plan(manifest, manifests, app -> trees.get(app).rootfs());
       plan.warnings().forEach(warn);
       new PodPreparer(debug).prepare(pod.dir(), manifest, stage1Tree,
-          stage1.image().manifest(), manifests, trees, plan, useOverlay(r));
+          stage1.image().manifest(), manifests, trees, plan,
+          useOverlay(r, stage1Tree, trees));
       r.dns().write(pod.dir());
       touch(stage1, manifest);
       return new Prepared(pod, stage1, entrypoints, manifest, runDir);
@@ -172,10 +173,18 @@ public final class PodSetup {
   }
 
   /** Whether the pod gets overlays: unless {@code --no-overlay}, when they work here. */
-  private boolean useOverlay(Request r) {
+  private boolean useOverlay(Request r, TreeInfo stage1Tree, Map<AcName, TreeInfo> trees) {
     if (r.noOverlay()) {
       debug.accept("--no-overlay: copying the image trees into the pod");
       return false;
+    }
+    for (Map.Entry<AcName, TreeInfo> t : trees.entrySet()) {
+      if (t.getValue().treeStoreId().equals(stage1Tree.treeStoreId())) {
+        // Its layers would nest inside the stage1's (overlay/<id>/upper/<app>).
+        debug.accept("app \"" + t.getKey() + "\" runs the stage1's own image; copying the"
+            + " image trees into the pod");
+        return false;
+      }
     }
     Optional<String> why = OverlaySupport.unavailableReason(pods.podsDir());
     if (why.isPresent()) {

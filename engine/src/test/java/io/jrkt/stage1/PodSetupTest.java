@@ -96,6 +96,22 @@ class PodSetupTest {
   }
 
   @Test
+  void anAppOfTheStage1sOwnImageIsCopiedNotLayered() throws Exception {
+    Files.createDirectories(data.resolve("pods"));
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        OverlaySupport.unavailableReason(data.resolve("pods")).isEmpty(),
+        "overlayfs is not usable here");
+    PodSetup.Prepared p = setup().prepare(request(bin.resolve("stage1-fly.aci").toString(),
+        "--exec=/run"));
+    Path dir = p.pod().dir();
+    assertFalse(Files.exists(dir.resolve("overlay-prepared")));
+    String app = p.manifest().apps().get(0).name().value();
+    assertEquals("run", Files.readString(dir.resolve("stage1/rootfs/opt/stage2").resolve(app)
+        .resolve("rootfs/run")));
+    p.pod().markPrepared();
+  }
+
+  @Test
   void overlayPodsReferToTheTreeStoreInsteadOfCopying() throws Exception {
     Files.createDirectories(data.resolve("pods"));
     org.junit.jupiter.api.Assumptions.assumeTrue(
