@@ -1,0 +1,151 @@
+package io.jrkt.net;
+
+import io.jrkt.json.Json;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/** {@link PodNetwork} with CNI plugins, a netns per pod and the portmap plugin for ports. */
+public final class CniPodNetwork implements PodNetwork {
+  static final String PORTMAP = "portmap";
+
+  private final String cniPathEnv;
+  private final CniRunner runner;
+  private final Consumer<String> debug;
+
+  /** @param cniPathEnv {@code JRKT_CNI_PATH} (null: the default plugin directories) */
+  public CniPodNetwork(String cniPathEnv, CniRunner runner, Consumer<String> debug) {
+    this.cniPathEnv = cniPathEnv;
+    this.runner = runner;
+    this.debug = debug;
+  }
+
+  @Override
+  public State setUp(Request r) throws NetException {
+    if (!r.nets().contained()) {
+      if (!r.ports().isEmpty()) {
+        throw new NetException("--port cannot be used with --net=" + r.nets().value());
+      }
+      return new State(Optional.empty(), List.of());
+    }
+    // Everything that can be checked is checked before anything is created.
+    Path netD = r.localConfig().resolve("net.d");
+    List<Attachment> nets = NetConfLoader.select(r.nets(), NetConfLoader.builtin(),
+        NetConfLoader.user(netD), netD);
+    PluginPath path = PluginPath.of(netD, cniPathEnv);
+    List<Path> plugins = new ArrayList<>();
+    for (Attachment a : nets) {
+      for (String t : a.conf().pluginTypes().subList(1, a.conf().pluginTypes().size())) {
+        path.require(t, a.conf());
+      }
+      plugins.add(path.require(a.conf().type(), a.conf()));
+    }
+    Path portmap = null;
+    if (!r.ports().isEmpty()) {
+      portmap = path.require(PORTMAP, nets.get(0).conf());
+      for (PortMapping p : r.ports()) {
+        p.checkHostPortFree();
+      }
+    }
+    NetRecord record = new NetRecord(r.podDir());
+    Path netns = Netns.pathFor(r.podUuid());
+    try {
+      record.recordNetns(netns);
+      Netns.create(netns);
+      List<Joined> joined = new ArrayList<>();
+      for (int i = 0; i < nets.size(); i++) {
+        Attachment a = nets.get(i);
+        CniInvocation add = new CniInvocation("ADD", plugins.get(i), r.podUuid(),
+            netns.toString(), a.ifName(), a.args(), path.cniPath(), a.conf().bytes());
+        joined.add(new Joined(a, plugins.get(i), record.dir().resolve(a.recordName() + ".conf"),
+            call(record, a.recordName(), add, a.conf().name())));
+      }
+      if (portmap != null) {
+        Joined first = joined.get(0);
+        byte[] conf = portmapConf(first, r.ports());
+        CniInvocation add = new CniInvocation("ADD", portmap, r.podUuid(), netns.toString(),
+            first.attachment().ifName(), first.attachment().args(), path.cniPath(), conf);
+        call(record, first.attachment().recordName() + "." + PORTMAP, add,
+            first.attachment().conf().name());
+      }
+      NetInfoFile.write(r.podDir(), joined);
+      return new State(Optional.of(netns), joined);
+    } catch (NetException e) {
+      try {
+        tearDown(r.podDir());
+      } catch (NetException t) {
+        e.addSuppressed(t);
+      }
+      throw e;
+    }
+  }
+
+  private CniResult call(NetRecord record, String name, CniInvocation add, String netName)
+      throws NetException {
+    record.recordCall(name, add, netName);
+    long t0 = System.nanoTime();
+    byte[] out = runner.run(add, netName);
+    debug.accept("network \"" + netName + "\": " + add.plugin().getFileName() + " ADD took "
+        + (System.nanoTime() - t0) / 1_000_000 + " ms");
+    record.recordResult(name, out);
+    return CniResult.parse(out, netName);
+  }
+
+  /** The portmap plugin's config, chained after the pod's first network. */
+  static byte[] portmapConf(Joined net, List<PortMapping> ports) {
+    String version = net.attachment().conf().cniVersion();
+    Map<String, Object> prev = net.result().asPrevResult(version);
+    Object prevVersion = prev.get("cniVersion");
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("cniVersion", prevVersion instanceof String ? prevVersion : version);
+    m.put("name", net.attachment().conf().name());
+    m.put("type", PORTMAP);
+    m.put("snat", Boolean.TRUE);
+    Map<String, Object> caps = new LinkedHashMap<>();
+    caps.put("portMappings", Boolean.TRUE);
+    m.put("capabilities", caps);
+    List<Object> mappings = new ArrayList<>();
+    for (PortMapping p : ports) {
+      mappings.add(p.asCni());
+    }
+    Map<String, Object> rc = new LinkedHashMap<>();
+    rc.put("portMappings", mappings);
+    m.put("runtimeConfig", rc);
+    m.put("prevResult", prev);
+    return Json.write(m).getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void tearDown(Path podDir) throws NetException {
+    NetRecord record = new NetRecord(podDir);
+    List<NetRecord.Call> calls = record.calls();
+    List<String> failures = new ArrayList<>();
+    for (int i = calls.size() - 1; i >= 0; i--) {
+      NetRecord.Call c = calls.get(i);
+      try {
+        long t0 = System.nanoTime();
+        runner.run(c.invocation(), c.netName());
+        debug.accept("network \"" + c.netName() + "\": " + c.invocation().plugin().getFileName()
+            + " DEL took " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        record.forgetCall(c.name());
+      } catch (NetException e) {
+        failures.add(e.getMessage());
+      }
+    }
+    Optional<Path> netns = record.netns();
+    if (netns.isPresent()) {
+      Netns.remove(netns.get());
+      record.forgetNetns();
+    }
+    if (!failures.isEmpty()) {
+      throw new NetException(String.join("; ", failures)
+          + " (the record stays in the pod directory for the next try)");
+    }
+    record.forgetAll();
+  }
+}
