@@ -47,6 +47,12 @@ public record CniInvocation(String command, Path plugin, String containerId, Str
         config);
   }
 
+  /** The same call without a netns ({@code CNI_NETNS} unset). */
+  public CniInvocation withNetns(String otherNetns) {
+    return new CniInvocation(command, plugin, containerId, otherNetns, ifName, args, cniPath,
+        config);
+  }
+
   /** The plugin's argv: the plugin itself, killed if the caller dies first. */
   public List<String> argv(boolean withDeathSignal) {
     List<String> a = new ArrayList<>();

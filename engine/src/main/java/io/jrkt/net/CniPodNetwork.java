@@ -48,8 +48,13 @@ public final class CniPodNetwork implements PodNetwork {
     Path portmap = null;
     if (!r.ports().isEmpty()) {
       portmap = path.require(PORTMAP, nets.get(0).conf());
+      List<ForwardedPorts.Taken> forwarded = ForwardedPorts.current();
       for (PortMapping p : r.ports()) {
         p.checkHostPortFree();
+        if (forwarded.contains(new ForwardedPorts.Taken(p.protocol(), p.hostPort()))) {
+          throw new NetException(p.flag() + ": host port " + p.hostPort() + "/" + p.protocol()
+              + " is already in use (forwarded to another pod)");
+        }
       }
     }
     NetRecord record = new NetRecord(r.podDir());
@@ -124,27 +129,32 @@ public final class CniPodNetwork implements PodNetwork {
   public void tearDown(Path podDir) throws NetException {
     NetRecord record = new NetRecord(podDir);
     List<NetRecord.Call> calls = record.calls();
+    Optional<Path> netns = record.netns();
+    // A netns that is gone (a reboot) or was never made: the plugins get none, and release
+    // what lives outside it (addresses, rules) without looking for interfaces.
+    boolean alive = netns.isPresent() && Netns.isMounted(netns.get());
     List<String> failures = new ArrayList<>();
     for (int i = calls.size() - 1; i >= 0; i--) {
       NetRecord.Call c = calls.get(i);
+      CniInvocation del = alive ? c.invocation() : c.invocation().withNetns("");
       try {
         long t0 = System.nanoTime();
-        runner.run(c.invocation(), c.netName());
-        debug.accept("network \"" + c.netName() + "\": " + c.invocation().plugin().getFileName()
+        runner.run(del, c.netName());
+        debug.accept("network \"" + c.netName() + "\": " + del.plugin().getFileName()
             + " DEL took " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         record.forgetCall(c.name());
       } catch (NetException e) {
         failures.add(e.getMessage());
       }
     }
-    Optional<Path> netns = record.netns();
+    if (!failures.isEmpty()) {
+      // The netns stays too: a plugin's DEL needs it to find and remove what it made there.
+      throw new NetException(String.join("; ", failures)
+          + " (the pod's network record stays for the next try)");
+    }
     if (netns.isPresent()) {
       Netns.remove(netns.get());
       record.forgetNetns();
-    }
-    if (!failures.isEmpty()) {
-      throw new NetException(String.join("; ", failures)
-          + " (the record stays in the pod directory for the next try)");
     }
     record.forgetAll();
   }

@@ -45,6 +45,22 @@ public final class Netns {
         "create network namespace " + path);
   }
 
+  /** Whether something (the netns) is mounted at {@code path}, from the mount table. */
+  public static boolean isMounted(Path path) throws NetException {
+    String wanted = path.toString();
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+        String[] f = line.split(" ", 6);
+        if (f.length > 4 && io.jrkt.aci.FileTrees.unescapeMountPath(f[4]).equals(wanted)) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      throw new NetException("cannot read the mount table: " + e, e);
+    }
+  }
+
   /** Unmounts and removes the netns file; a path that is gone or not mounted is fine. */
   public static void remove(Path path) throws NetException {
     if (!isOurs(path)) {

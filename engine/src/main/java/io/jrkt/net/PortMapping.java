@@ -47,6 +47,11 @@ public record PortMapping(String name, String protocol, int containerPort, int h
     return out;
   }
 
+  /** The flag as given, for messages. */
+  public String flag() {
+    return "--port=" + name + ":" + (hostIp.isEmpty() ? "" : hostIp + ":") + hostPort;
+  }
+
   /** The {@code runtimeConfig.portMappings} entry of the portmap plugin. */
   public Map<String, Object> asCni() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -82,8 +87,8 @@ public record PortMapping(String name, String protocol, int containerPort, int h
         }
       }
     } catch (IOException e) {
-      throw new NetException("--port=" + name + ":" + (hostIp.isEmpty() ? "" : hostIp + ":")
-          + hostPort + ": host port " + hostPort + "/" + protocol + " is already in use");
+      throw new NetException(flag() + ": host port " + hostPort + "/" + protocol
+          + " is already in use");
     }
   }
 }

@@ -140,4 +140,15 @@ class CniTest {
     assertFalse(Netns.isOurs(Path.of("/tmp/jrkt-abc")));
     assertThrows(NetException.class, () -> Netns.remove(Path.of("/run/netns/cni-1234")));
   }
+
+  @Test
+  void forwardedPortsAreReadFromPortmapsChain() {
+    String rules = "-N CNI-HOSTPORT-DNAT\n"
+        + "-A CNI-HOSTPORT-DNAT -p tcp -m comment --comment \"dnat name: \\\"default\\\" id: "
+        + "\\\"u\\\"\" -m multiport --dports 8080,8443 -j CNI-DN-abc\n"
+        + "-A CNI-HOSTPORT-DNAT -p udp -m multiport --dports 53 -j CNI-DN-def\n";
+    assertEquals(List.of(new ForwardedPorts.Taken("tcp", 8080),
+        new ForwardedPorts.Taken("tcp", 8443), new ForwardedPorts.Taken("udp", 53)),
+        ForwardedPorts.parse(rules));
+  }
 }
