@@ -101,6 +101,23 @@ public final class CniPodNetwork implements PodNetwork {
     return CniResult.parse(out, netName);
   }
 
+  /** DEL, once more after re-creating a chain of the pod's that the plugin needs to delete. */
+  private void delete(CniInvocation del, String netName) throws NetException {
+    try {
+      runner.run(del, netName);
+    } catch (NetException e) {
+      Optional<String> chain = PluginChains.missingChain(e.getMessage(), netName,
+          del.containerId());
+      if (chain.isEmpty()) {
+        throw e;
+      }
+      debug.accept("network \"" + netName + "\": re-creating the pod's chain " + chain.get()
+          + " that the interrupted ADD never made, for DEL");
+      PluginChains.create(chain.get());
+      runner.run(del, netName);
+    }
+  }
+
   /** The portmap plugin's config, chained after the pod's first network. */
   static byte[] portmapConf(Joined net, List<PortMapping> ports) {
     String version = net.attachment().conf().cniVersion();
@@ -139,7 +156,7 @@ public final class CniPodNetwork implements PodNetwork {
       CniInvocation del = alive ? c.invocation() : c.invocation().withNetns("");
       try {
         long t0 = System.nanoTime();
-        runner.run(del, c.netName());
+        delete(del, c.netName());
         debug.accept("network \"" + c.netName() + "\": " + del.plugin().getFileName()
             + " DEL took " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         record.forgetCall(c.name());

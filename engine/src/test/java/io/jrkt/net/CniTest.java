@@ -151,4 +151,17 @@ class CniTest {
         new ForwardedPorts.Taken("tcp", 8443), new ForwardedPorts.Taken("udp", 53)),
         ForwardedPorts.parse(rules));
   }
+
+  @Test
+  void thePodsPluginChainsAreTheOnesThePluginsName() {
+    // ptp's ipMasq chain of pod 5c89a40f-... on network "default", as iptables showed it.
+    assertEquals("CNI-8f0b43d5758ec71b48158a33", PluginChains.chainName("", "default",
+        "5c89a40f-44c1-421f-8cf8-97559d5a6a67"));
+    String error = "running [/usr/sbin/iptables -t nat -D POSTROUTING ...]: exit status 2: "
+        + "iptables v1.8.9 (nf_tables): Chain 'CNI-8f0b43d5758ec71b48158a33' does not exist";
+    assertEquals(java.util.Optional.of("CNI-8f0b43d5758ec71b48158a33"),
+        PluginChains.missingChain(error, "default", "5c89a40f-44c1-421f-8cf8-97559d5a6a67"));
+    assertEquals(java.util.Optional.empty(),
+        PluginChains.missingChain(error, "default", "another-pod"));
+  }
 }
