@@ -16,7 +16,6 @@ import io.jrkt.stage1.Stage1Flavor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 
 /** stage0's side of pod networking: set-up before the hand-off, tear-down at gc and rm. */
 final class PodNetworking {
@@ -80,9 +79,5 @@ final class PodNetworking {
             + ": " + e.getMessage(), e);
       }
     };
-  }
-
-  static Optional<Stage1Flavor> flavorOf(String stage1ImageName) {
-    return Optional.of(Stage1Flavor.of(stage1ImageName));
   }
 }

@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * A pod's network namespace, kept alive by a bind mount at {@code /run/netns/jrkt-<uuid>} (the
  * place and form of {@code ip netns}). The JVM cannot unshare itself, so util-linux
- * {@code unshare --net=PATH} creates it; removal is an unmount and unlink of exactly the recorded path.
+ * {@code unshare --net=PATH} creates it; removal is an unmount and unlink of exactly the
+ * recorded path.
  */
 public final class Netns {
   public static final Path DIR = Path.of("/run/netns");

@@ -381,6 +381,19 @@ class NetworkTest extends FunctionalTest {
     }
   }
 
+  @Test
+  void runPreparedSetsUpTheNetworkItIsGiven() {
+    String uuid = jrkt.run(Jrkt.INSECURE, "prepare", "--quiet", "--stage1-path=" + stage1,
+        image("prepared", "busybox ip -o -4 addr show eth0").toString()).ok().out().trim();
+    Result r = jrkt.run(Jrkt.INSECURE, "--local-config=" + localConfig, "run-prepared",
+        "--net=default-restricted", uuid);
+    r.ok();
+    assertTrue(r.out().contains("inet 172.31."), r.out());
+    assertTrue(status(uuid).get("networks").startsWith("default-restricted:ip4=172.31."));
+    jrkt.run("rm", uuid).ok();
+    assertTornDown(uuid, null);
+  }
+
   // ---- DNS, hosts, hostname ----
 
   @Test
