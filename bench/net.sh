@@ -40,16 +40,54 @@ export CNI_COMMAND=\$1 CNI_CONTAINERID=benchfloor CNI_NETNS=/run/netns/jrkt-benc
 exec /usr/lib/cni/ptp < $work/floor.conf > /dev/null
 FLOOR
 ip netns add jrkt-bench-floor
+floor_cleanup() {
+  sh "$work/floor.sh" DEL >/dev/null 2>&1 || true
+  ip netns del jrkt-bench-floor 2>/dev/null || true
+  rm -rf /var/lib/cni/networks/bench-floor
+}
+trap 'floor_cleanup; cleanup' EXIT
+# Each prepare first undoes what the last timed command left (DEL is idempotent).
 bench net "floor: ptp ADD (host-local, ipMasq)" "$runs" \
   "sh $work/floor.sh DEL" "sh $work/floor.sh ADD"
-bench net "floor: ptp DEL" "$runs" "sh $work/floor.sh ADD" "sh $work/floor.sh DEL"
-sh "$work/floor.sh" DEL || true
-ip netns del jrkt-bench-floor
+bench net "floor: ptp DEL" "$runs" "sh $work/floor.sh DEL; sh $work/floor.sh ADD" \
+  "sh $work/floor.sh DEL"
+floor_cleanup
+trap cleanup EXIT
 
 bench net "jrkt run --net=none, nspawn, /bin/true" "$runs" \
   "$J gc --grace-period=0s" "$run --net=none example.com/bench-net"
 bench net "jrkt run --net=default, nspawn, /bin/true" "$runs" \
   "$J gc --grace-period=0s" "$run --net=default example.com/bench-net"
+
+# On a busy machine the run-to-run noise of a whole pod start hides a few ms, so stage0 also
+# times its network set-up and teardown itself (--debug), next to the plugin's own share.
+median_of() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) { print "-"; exit }
+  m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.1f\n", m }'; }
+row() { # row WHAT MS RUNS COMMAND
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' net "$1" "$2" - "$3" "$4" >> "$BENCH_RESULTS"
+  printf '  %-48s %8s ms\n' "$1" "$2" >&2
+}
+$J gc --grace-period=0s >/dev/null
+: > "$work/setup.log"
+i=0
+while [ "$i" -lt "$runs" ]; do
+  $JRKT --dir="$data" --debug run --stage1-path="$stage1" example.com/bench-net \
+    2>>"$work/setup.log" >/dev/null
+  i=$((i + 1))
+done
+$JRKT --dir="$data" --debug gc --grace-period=0s 2>"$work/teardown.log" >/dev/null
+row "stage0 network set-up, in-process (median of $runs)" \
+  "$(sed -n 's/.*network set-up took \([0-9]*\) ms/\1/p' "$work/setup.log" | median_of)" "$runs" \
+  "jrkt --debug run: 'network set-up took'"
+row "  of which ptp ADD" \
+  "$(sed -n 's/.*ptp ADD took \([0-9]*\) ms/\1/p' "$work/setup.log" | median_of)" "$runs" \
+  "jrkt --debug run: 'ptp ADD took'"
+row "gc network teardown, in-process (median of $runs)" \
+  "$(sed -n 's/.*network teardown took \([0-9]*\) ms/\1/p' "$work/teardown.log" | median_of)" \
+  "$runs" "jrkt --debug gc: 'network teardown took'"
+row "  of which ptp DEL" \
+  "$(sed -n 's/.*ptp DEL took \([0-9]*\) ms/\1/p' "$work/teardown.log" | median_of)" "$runs" \
+  "jrkt --debug gc: 'ptp DEL took'"
 
 # gc: N exited pods each, the difference per pod is the network's teardown.
 make_pods() { # make_pods NET N

@@ -33,6 +33,7 @@ public final class CniPodNetwork implements PodNetwork {
       }
       return new State(Optional.empty(), List.of());
     }
+    long start = System.nanoTime();
     // Everything that can be checked is checked before anything is created.
     Path netD = r.localConfig().resolve("net.d");
     List<Attachment> nets = NetConfLoader.select(r.nets(), NetConfLoader.builtin(),
@@ -79,6 +80,7 @@ public final class CniPodNetwork implements PodNetwork {
             first.attachment().conf().name());
       }
       NetInfoFile.write(r.podDir(), joined);
+      debug.accept("network set-up took " + (System.nanoTime() - start) / 1_000_000 + " ms");
       return new State(Optional.of(netns), joined);
     } catch (NetException e) {
       try {
@@ -144,6 +146,7 @@ public final class CniPodNetwork implements PodNetwork {
 
   @Override
   public void tearDown(Path podDir) throws NetException {
+    long start = System.nanoTime();
     NetRecord record = new NetRecord(podDir);
     List<NetRecord.Call> calls = record.calls();
     Optional<Path> netns = record.netns();
@@ -174,5 +177,6 @@ public final class CniPodNetwork implements PodNetwork {
       record.forgetNetns();
     }
     record.forgetAll();
+    debug.accept("network teardown took " + (System.nanoTime() - start) / 1_000_000 + " ms");
   }
 }
