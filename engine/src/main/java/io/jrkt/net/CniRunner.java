@@ -22,7 +22,9 @@ public final class CniRunner {
       throw new NetException("network \"" + netName + "\": CNI plugin " + call.plugin()
           + " is missing (needed for " + call.command() + ")");
     }
-    ProcessBuilder pb = new ProcessBuilder(call.argv(HAVE_SETPRIV));
+    // Only an ADD can race a teardown; a DEL cut short is simply run again by the next gc.
+    ProcessBuilder pb = new ProcessBuilder(call.argv(HAVE_SETPRIV
+        && !call.command().equals("DEL")));
     Map<String, String> env = pb.environment();
     env.keySet().removeIf(k -> k.startsWith("CNI_"));
     env.putAll(call.environment());

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * removes it again.
  */
 final class PluginChains {
-  private static final Pattern MISSING = Pattern.compile("Chain '(CNI-[A-Za-z0-9-]+)' does not exist");
+  private static final Pattern MISSING =
+      Pattern.compile("Chain '(CNI-[A-Za-z0-9-]+)' does not exist");
   private static final int MAX_CHAIN = 28;
 
   private PluginChains() {}

@@ -39,7 +39,8 @@ class NetConfTest {
   @Test
   void parseReadsRangesAndRefusesMissingNameOrTypeAndBadJson() throws NetException {
     NetConf c = NetConf.parse(b("{\"name\":\"n\",\"type\":\"bridge\",\"ipam\":{\"type\":"
-        + "\"host-local\",\"ranges\":[[{\"subnet\":\"10.1.0.0/16\"},{\"subnet\":\"fd00::/64\"}]]}}"),
+        + "\"host-local\",\"ranges\":[[{\"subnet\":\"10.1.0.0/16\"},"
+        + "{\"subnet\":\"fd00::/64\"}]]}}"),
         "f.conf");
     assertEquals(List.of(Ipv4Subnet.parse("10.1.0.0/16")), c.subnets());
     assertEquals("0.1.0", c.cniVersion());

@@ -484,8 +484,10 @@ class NetworkTest extends FunctionalTest {
     Jrkt.Running second = jrkt.start(runArgs(uuidFile(), b));
     first.await(Duration.ofSeconds(60)).ok();
     second.await(Duration.ofSeconds(60)).ok();
-    assertEquals("0", Jrkt.read(shared.resolve("a.rc")).trim(), Jrkt.read(shared.resolve("a.ping")));
-    assertEquals("0", Jrkt.read(shared.resolve("b.rc")).trim(), Jrkt.read(shared.resolve("b.ping")));
+    for (String role : List.of("a", "b")) {
+      assertEquals("0", Jrkt.read(shared.resolve(role + ".rc")).trim(),
+          Jrkt.read(shared.resolve(role + ".ping")));
+    }
     assertTrue(Jrkt.read(shared.resolve("a.ping")).contains("2 packets received"));
   }
 
@@ -633,6 +635,43 @@ class NetworkTest extends FunctionalTest {
     } finally {
       Files.deleteIfExists(ptp);
     }
+  }
+
+  @Test
+  void afterARebootGcReleasesTheAddressesOfPodsWhoseNetnsIsGone() {
+    Jrkt.PodRun run = pod(image("reboot", "true").toString());
+    run.result().ok();
+    String uuid = run.requireUuid();
+    String ip = status(uuid).get("networks").replace("default:ip4=", "");
+    // What a reboot does to the pod's networking: the netns (and with it the veth) and the
+    // iptables rules are gone, the host-local address file on disk is not.
+    assertEquals("", sh("umount", "/run/netns/jrkt-" + uuid).trim());
+    assertEquals("", sh("rm", "/run/netns/jrkt-" + uuid).trim());
+    for (String rule : sh("iptables", "-w", "-t", "nat", "-S").lines()
+        .filter(l -> l.contains(uuid) && l.startsWith("-A POSTROUTING")).toList()) {
+      List<String> del = new ArrayList<>(List.of("iptables", "-w", "-t", "nat"));
+      del.addAll(splitRule(rule.replaceFirst("^-A", "-D")));
+      assertEquals("", sh(del.toArray(new String[0])).trim());
+    }
+    String chain = sh("iptables", "-w", "-t", "nat", "-S").lines()
+        .filter(l -> l.startsWith("-A CNI-") && l.contains(uuid)).map(l -> l.split(" ")[1])
+        .findFirst().orElseThrow();
+    sh("iptables", "-w", "-t", "nat", "-F", chain);
+    sh("iptables", "-w", "-t", "nat", "-X", chain);
+    assertTrue(Files.exists(IPAM_DIR.resolve("default").resolve(ip)));
+
+    jrkt.run("gc", "--grace-period=0s").ok();
+    assertTornDown(uuid, ip);
+  }
+
+  /** An {@code iptables -S} rule as arguments, quoted comments kept whole. */
+  private static List<String> splitRule(String rule) {
+    List<String> out = new ArrayList<>();
+    Matcher m = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"|(\\S+)").matcher(rule);
+    while (m.find()) {
+      out.add(m.group(1) != null ? m.group(1).replace("\\\"", "\"") : m.group(2));
+    }
+    return out;
   }
 
   @Test
