@@ -135,10 +135,11 @@ size_t dns_app_mounts(const char *app_root, struct plan_mount out[3]) {
   if (stat(NSPAWN_DNS_IN_CONTAINER "/hosts", &st) == 0) {
     add_mount(out, &n, NSPAWN_DNS_IN_CONTAINER "/hosts", "/etc/hosts");
   } else {
-    /* The fallback only for apps without a hosts file of their own (a symlink counts). */
+    /* The fallback only for apps without a hosts file of their own (a symlink counts; an
+     * empty file does not: it is what a bind mount point left from an earlier run looks like). */
     char own[4096];
     snprintf(own, sizeof own, "%s/etc/hosts", app_root);
-    if (lstat(own, &st) != 0) {
+    if (lstat(own, &st) != 0 || (S_ISREG(st.st_mode) && st.st_size == 0)) {
       add_mount(out, &n, NSPAWN_DNS_IN_CONTAINER "/hosts-fallback", "/etc/hosts");
     }
   }
