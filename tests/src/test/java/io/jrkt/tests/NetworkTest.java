@@ -305,7 +305,7 @@ class NetworkTest extends FunctionalTest {
     List<String> lines = run.result().lines();
     assertNotEquals(hostNs, lines.get(0));
     assertEquals(2, lines.size(), run.result().out());
-    assertTrue(lines.get(1).startsWith("1: lo:"), run.result().out());
+    assertTrue(lines.get(1).startsWith("1: lo: <LOOPBACK,UP,LOWER_UP>"), run.result().out());
     assertFalse(Files.exists(podDir(run.requireUuid()).resolve("net-info.json")));
   }
 
