@@ -62,7 +62,10 @@ public final class CniPodNetwork implements PodNetwork {
     Path netns = Netns.pathFor(r.podUuid());
     try {
       record.recordNetns(netns);
+      long t0 = System.nanoTime();
       Netns.create(netns);
+      debug.accept("network namespace " + netns + " took " + (System.nanoTime() - t0) / 1_000_000
+          + " ms");
       List<Joined> joined = new ArrayList<>();
       for (int i = 0; i < nets.size(); i++) {
         Attachment a = nets.get(i);
