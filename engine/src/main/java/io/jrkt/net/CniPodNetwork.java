@@ -106,6 +106,45 @@ public final class CniPodNetwork implements PodNetwork {
     return CniResult.parse(out, netName);
   }
 
+  @Override
+  public void check(Path podDir) throws NetException {
+    NetRecord record = new NetRecord(podDir);
+    for (NetRecord.Call c : record.calls()) {
+      Optional<byte[]> result = record.result(c.name());
+      if (result.isEmpty()) {
+        throw new NetException("network \"" + c.netName() + "\": its ADD never finished");
+      }
+      byte[] conf = checkConf(c.invocation().config(), result.get(), c.netName());
+      if (conf.length > 0) {
+        CniInvocation del = c.invocation();
+        runner.run(new CniInvocation("CHECK", del.plugin(), del.containerId(), del.netns(),
+            del.ifName(), del.args(), del.cniPath(), conf), c.netName());
+      }
+    }
+  }
+
+  /**
+   * The config of a CHECK: the ADD's config with the ADD's result as {@code prevResult}; empty
+   * for versions before 0.4.0, which have no CHECK.
+   */
+  static byte[] checkConf(byte[] addConf, byte[] addResult, String netName)
+      throws NetException {
+    try {
+      Map<String, Object> m = io.jrkt.json.Json.asObject(Json.parse(addConf), "network config");
+      Object v = m.get("cniVersion");
+      String version = v instanceof String ? (String) v : "0.1.0";
+      if (version.startsWith("0.1.") || version.startsWith("0.2.")
+          || version.startsWith("0.3.")) {
+        return new byte[0];
+      }
+      m.put("prevResult", Json.parse(addResult));
+      return Json.write(m).getBytes(StandardCharsets.UTF_8);
+    } catch (io.jrkt.json.JsonException e) {
+      throw new NetException("network \"" + netName + "\": recorded config or result is not "
+          + "JSON: " + e.getMessage(), e);
+    }
+  }
+
   /** DEL, once more after re-creating a chain of the pod's that the plugin needs to delete. */
   private void delete(CniInvocation del, String netName) throws NetException {
     try {

@@ -104,6 +104,17 @@ public final class NetRecord {
     return out;
   }
 
+  /** A call's recorded ADD result; empty when the ADD never finished. */
+  public Optional<byte[]> result(String name) throws NetException {
+    try {
+      return Optional.of(Files.readAllBytes(dir().resolve(name + ".result")));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new NetException("cannot read " + dir().resolve(name + ".result") + ": " + e, e);
+    }
+  }
+
   /** Removes a call's record files, the call file last. */
   public void forgetCall(String name) throws NetException {
     delete(dir().resolve(name + ".result"));

@@ -39,6 +39,12 @@ public interface PodNetwork {
    */
   State setUp(Request request) throws NetException;
 
+  /**
+   * Asks each recorded plugin whether the pod's network is still as its ADD left it (CNI
+   * {@code CHECK}, for configs of CNI 0.4.0 or later); throws naming the first that is not.
+   */
+  void check(Path podDir) throws NetException;
+
   /** Undoes what {@code podDir} records; a no-op when nothing is recorded. */
   void tearDown(Path podDir) throws NetException;
 }

@@ -164,4 +164,16 @@ class CniTest {
     assertEquals(java.util.Optional.empty(),
         PluginChains.missingChain(error, "default", "another-pod"));
   }
+
+  @Test
+  void checkConfIsTheAddConfWithItsResultAsPrevResult() throws NetException {
+    byte[] conf = CniPodNetwork.checkConf(b("{\"cniVersion\":\"0.4.0\",\"name\":\"n\","
+        + "\"type\":\"ptp\"}"), b("{\"cniVersion\":\"0.4.0\",\"ips\":[]}"), "n");
+    assertEquals("{\"cniVersion\":\"0.4.0\",\"name\":\"n\",\"type\":\"ptp\","
+        + "\"prevResult\":{\"cniVersion\":\"0.4.0\",\"ips\":[]}}",
+        new String(conf, StandardCharsets.UTF_8));
+    assertEquals(0, CniPodNetwork.checkConf(b("{\"cniVersion\":\"0.3.1\",\"name\":\"n\"}"),
+        b("{}"), "n").length, "CHECK came with CNI 0.4.0");
+    assertThrows(NetException.class, () -> CniPodNetwork.checkConf(b("{"), b("{}"), "n"));
+  }
 }
