@@ -297,6 +297,20 @@ class NetworkTest extends FunctionalTest {
   }
 
   @Test
+  void flyKeepsTheHostNetworkWhateverNetSays() throws IOException {
+    String hostNs = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
+    Path uuidFile = uuidFile();
+    Result r = jrkt.run(Jrkt.INSECURE, "--local-config=" + localConfig, "run", Jrkt.FLY,
+        "--uuid-file-save=" + uuidFile, "--net=default",
+        image("fly", "busybox readlink /proc/self/ns/net").toString());
+    r.ok();
+    assertEquals(hostNs, r.out().trim());
+    String uuid = Jrkt.read(uuidFile).trim();
+    assertFalse(Files.exists(podDir(uuid).resolve("netns")));
+    assertFalse(Files.exists(podDir(uuid).resolve("net-info.json")));
+  }
+
+  @Test
   void noneHasOnlyLoopback() throws IOException {
     String hostNs = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
     Jrkt.PodRun run = pod("--net=none", image("none",
