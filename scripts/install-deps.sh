@@ -18,6 +18,7 @@ systemd-container
 util-linux
 iproute2
 containernetworking-plugins
+iptables
 qemu-system-x86
 tar
 gzip

@@ -79,6 +79,16 @@ if [ "$(id -u)" -eq 0 ] && [ -f "$bin/stage1-fly.aci" ] && [ -x /bin/busybox ]; 
   record --dir="$data" list
   record --dir="$data" image list
   record --dir="$data" gc --grace-period=0s --expire-prepared=0s
+  # The nspawn stage1 on the default network: the CNI set-up's classes (process spawning, the
+  # network record) and its gc. The ptp plugin turns forwarding on; it is restored as found.
+  if [ -f "$bin/stage1-coreos.aci" ] && [ -x /usr/lib/cni/ptp ] \
+    && command -v systemd-nspawn >/dev/null 2>&1; then
+    forward=$(cat /proc/sys/net/ipv4/ip_forward)
+    record --dir="$data" run --insecure-options=image example.com/busybox
+    record --dir="$data" list
+    record --dir="$data" gc --grace-period=0s --expire-prepared=0s
+    echo "$forward" > /proc/sys/net/ipv4/ip_forward
+  fi
 fi
 
 # One list, first occurrence order kept (a class before the lambda forms that name it).

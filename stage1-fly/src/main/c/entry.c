@@ -76,7 +76,7 @@ static int run_flag(int argc, char **argv, int *i, void *ctx) {
          flag_value(argc, argv, i, "--private-users", &value) ||
          flag_value(argc, argv, i, "--mds-token", &value) ||
          flag_value(argc, argv, i, "--local-config", &value) ||
-         flag_value(argc, argv, i, "--dns-conf-mode", &value);
+         flag_value(argc, argv, i, "--dns-conf-mode", &f->dns_conf_mode);
 }
 
 void parse_run_flags(int argc, char **argv, struct run_flags *flags) {

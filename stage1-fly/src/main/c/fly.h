@@ -132,6 +132,7 @@ struct run_flags {
   const char *net;      /* NULL when not given */
   const char *hostname; /* NULL when not given */
   const char *ipc;      /* NULL when not given */
+  const char *dns_conf_mode; /* "resolv=R,hosts=H"; NULL when not given (both default) */
   int interactive;
   int disable_caps; /* --disable-capabilities-restriction */
   int disable_seccomp; /* --disable-seccomp (stage1-fly ignores it) */

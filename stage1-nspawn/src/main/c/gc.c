@@ -9,9 +9,39 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include "nspawn.h"
+
+/* The pod's netns when stage0's gc has not removed it (stage0 tears the networks down first and
+ * then forgets the netns file): exactly /run/netns/jrkt-<uuid>, named by the pod's netns file,
+ * is unmounted and removed. CNI DEL is stage0's part: it needs the plugins' records. */
+static int remove_netns(const char *uuid) {
+  size_t size;
+  char *recorded = read_file("netns", &size);
+  if (recorded == NULL) {
+    return 0;
+  }
+  recorded[strcspn(recorded, "\n")] = '\0';
+  char ours[PATH_MAX];
+  snprintf(ours, sizeof ours, "/run/netns/jrkt-%s", uuid);
+  if (strcmp(recorded, ours) != 0) {
+    fprintf(stderr, "%s: gc: the pod's netns file names %s, not %s: left alone\n",
+            fly_program_name, recorded, ours);
+    return -1;
+  }
+  if (umount2(ours, MNT_DETACH) != 0 && errno != EINVAL && errno != ENOENT) {
+    fprintf(stderr, "%s: gc: unmount %s: %s\n", fly_program_name, ours, strerror(errno));
+    return -1;
+  }
+  if (unlink(ours) != 0 && errno != ENOENT) {
+    fprintf(stderr, "%s: gc: remove %s: %s\n", fly_program_name, ours, strerror(errno));
+    return -1;
+  }
+  debugf("gc: removed network namespace %s", ours);
+  return 0;
+}
 
 int nspawn_gc_main(int argc, char **argv) {
   const char *uuid = NULL;
@@ -41,6 +71,7 @@ int nspawn_gc_main(int argc, char **argv) {
     fprintf(stderr, "%s: gc: remove %s: %s\n", fly_program_name, propagate, strerror(errno));
     failed = 1;
   }
+  failed |= remove_netns(uuid) != 0;
   int mounts = gc_main(argc, argv);
   return failed ? FLY_EXIT_FAILURE : mounts;
 }

@@ -209,9 +209,23 @@ int nspawn_init_main(int argc, char **argv) {
   if (strcmp(net, "none") == 0) {
     add(&b, "--private-network");
   } else if (strcmp(net, "host") != 0) {
-    /* Contained networks (CNI) are not done yet. */
-    debugf("run: --net=%s: contained networking is not implemented; using the host network",
-           net);
+    /* stage0 has set the networks up in a netns of the pod's own and recorded its path. */
+    size_t size;
+    char *netns = read_file("netns", &size);
+    if (netns == NULL) {
+      die_errno("run: --net=%s: no network namespace recorded in the pod's netns file", net);
+    }
+    netns[strcspn(netns, "\n")] = '\0';
+    if (netns[0] != '/') {
+      die("run: the pod's netns file holds \"%s\", not an absolute path", netns);
+    }
+    debugf("run: --net=%s: joining %s", net, netns);
+    add(&b, "--network-namespace-path=%s", netns);
+  }
+  char *dns_binds[2];
+  size_t ndns = dns_prepare(flags.uuid, flags.hostname, flags.dns_conf_mode, dns_binds);
+  for (size_t i = 0; i < ndns; i++) {
+    add(&b, "%s", dns_binds[i]);
   }
   if (flags.ipc != NULL && strcmp(flags.ipc, "parent") == 0) {
     setenv("SYSTEMD_NSPAWN_SHARE_NS_IPC", "true", 1);

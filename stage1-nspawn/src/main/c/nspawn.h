@@ -42,6 +42,17 @@ int cgroup_remove_app_limits(const char *uuid);
 /* Where /init binds an app's cgroups into the container: CGROUPS/<app index>/{memory,cpu}. */
 #define NSPAWN_CGROUPS_DIR "/rkt/cgroups"
 
+/* hostname, hosts, hosts-fallback and resolv.conf for the apps (see dns.c). */
+#define NSPAWN_DNS_IN_CONTAINER "/rkt/dns"
+/* /init: writes the stage1 rootfs's rkt/dns/ files for the pod's hostname (NULL: rkt-<uuid>)
+ * and --dns-conf-mode (NULL: defaults); fills binds with nspawn --bind-ro arguments for the
+ * host's files and returns their count. Dies on a bad mode or a missing stage0 file. */
+size_t dns_prepare(const char *uuid, const char *hostname, const char *conf_mode,
+                   char *binds[2]);
+/* supervisor: the read-only binds of /rkt/dns files over the app's /etc files (hostname
+ * always, resolv.conf and hosts when present, hosts-fallback when the app has no /etc/hosts). */
+size_t dns_app_mounts(const char *app_root, struct plan_mount out[3]);
+
 /* ---- isolators.c ---- */
 
 #include <stdint.h>

@@ -36,20 +36,23 @@ struct running_app {
 static void to_container_view(const struct plan_app *in, size_t index, struct plan_app *out) {
   *out = *in;
   out->root = in->root + strlen(NSPAWN_STAGE1_ROOTFS);
-  out->mounts = calloc(in->nmounts + 1, sizeof *out->mounts);
+  out->mounts = calloc(in->nmounts + 4, sizeof *out->mounts);
   if (out->mounts == NULL) {
     die("out of memory");
   }
+  /* The pod's hostname, hosts and resolv.conf first: a volume on one of them wins. */
+  size_t ndns = dns_app_mounts(out->root, out->mounts);
   for (size_t m = 0; m < in->nmounts; m++) {
-    out->mounts[m] = in->mounts[m];
+    out->mounts[ndns + m] = in->mounts[m];
     if (in->mounts[m].bind) {
       char *staged;
       if (asprintf(&staged, "%s/%zu/%zu", NSPAWN_VOLUMES_DIR, index, m) < 0) {
         die("out of memory");
       }
-      out->mounts[m].source = staged;
+      out->mounts[ndns + m].source = staged;
     }
   }
+  out->nmounts = in->nmounts + ndns;
 }
 
 /* Moves the calling process into the cgroups /init made for app number index (bound under

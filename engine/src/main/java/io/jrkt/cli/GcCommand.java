@@ -47,7 +47,8 @@ final class GcCommand implements Command {
     Duration grace = duration(flags, "grace-period");
     Duration expire = duration(flags, "expire-prepared");
     PodGc gc = new PodGc(new PodStore(ctx.dataDir()),
-        new PodGc.Stage1Options(ctx.debug(), ctx.localConfig()), events(ctx, "gc"));
+        new PodGc.Stage1Options(ctx.debug(), ctx.localConfig()), events(ctx, "gc"),
+        PodNetworking.teardown(ctx, "gc"));
     PodGc.Result result;
     try {
       result = gc.collect(grace, expire, flags.getBool("mark-only"));

@@ -40,7 +40,7 @@ final class RmCommand implements Command {
           public void warning(String message) {
             ctx.err().println("rm: " + message);
           }
-        });
+        }, PodNetworking.teardown(ctx, "rm"));
     return PodArgs.forEachPod(ctx, name(), flags, args, store, uuid -> {
       gc.remove(uuid);
       return true;

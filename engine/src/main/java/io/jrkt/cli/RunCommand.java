@@ -52,7 +52,9 @@ final class RunCommand implements Command {
         throw new CliException("pod " + p.pod().uuid() + " runs in " + dir + ", not in "
             + p.runDir() + " as its run plan says");
       }
-      PodLaunch.handOff(ctx, name(), dir, p.entrypoints(), options, p.pod().uuid().value(),
+      RunOptions netOptions = PodNetworking.setUp(ctx, name(), dir, p.pod().uuid().value(),
+          p.stage1().flavor(), p.manifest(), options);
+      PodLaunch.handOff(ctx, name(), dir, p.entrypoints(), netOptions, p.pod().uuid().value(),
           p.pod().lockFd());
     } finally {
       p.pod().close(); // only reached when the hand-off failed: the pod ends ("exited")

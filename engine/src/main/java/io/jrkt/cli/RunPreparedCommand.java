@@ -59,12 +59,16 @@ final class RunPreparedCommand implements Command {
       throw new CliException(e.getMessage(), e);
     }
     try {
-      if (options.interactive() && apps(pod) > 1) {
+      io.jrkt.appc.PodManifest manifest = manifest(pod);
+      if (options.interactive() && manifest.apps().size() > 1) {
         throw new CliException("--interactive can only be used with a pod of one app");
       }
       dns.write(pod.dir());
-      PodLaunch.handOff(ctx, name(), pod.dir(), PodLaunch.entrypointsOf(pod.dir()), options,
-          pod.uuid().value(), pod.lockFd());
+      io.jrkt.pod.Stage1Entrypoints entrypoints = PodLaunch.entrypointsOf(pod.dir());
+      RunOptions netOptions = PodNetworking.setUp(ctx, name(), pod.dir(), pod.uuid().value(),
+          io.jrkt.stage1.Stage1Flavor.of(entrypoints.imageName()), manifest, options);
+      PodLaunch.handOff(ctx, name(), pod.dir(), entrypoints, netOptions, pod.uuid().value(),
+          pod.lockFd());
     } catch (IOException e) {
       throw new CliException("cannot write the pod's DNS files: " + e.getMessage(), e);
     } finally {
@@ -73,10 +77,10 @@ final class RunPreparedCommand implements Command {
     return 254;
   }
 
-  private static int apps(PreparedPod pod) throws CliException {
+  private static io.jrkt.appc.PodManifest manifest(PreparedPod pod) throws CliException {
     try {
       return io.jrkt.appc.PodManifest.parse(java.nio.file.Files.readAllBytes(
-          pod.dir().resolve("pod"))).apps().size();
+          pod.dir().resolve("pod")));
     } catch (IOException | io.jrkt.appc.AppcException e) {
       throw new CliException("cannot read the pod manifest of " + pod.uuid() + ": "
           + e.getMessage(), e);

@@ -60,20 +60,40 @@ public final class PodGc {
     }
   }
 
+  /**
+   * Undoes what stage0 set up for a pod outside its directory (its networks), from the records
+   * in the directory; a no-op for a pod without any. A failure keeps the pod for the next gc.
+   */
+  public interface Teardown {
+    Teardown NONE = podDir -> {};
+
+    void tearDown(Path podDir) throws PodException;
+  }
+
   private final PodStore store;
   private final Stage1Options stage1;
   private final Events events;
   private final Clock clock;
+  private final Teardown teardown;
 
   public PodGc(PodStore store, Stage1Options stage1, Events events) {
-    this(store, stage1, events, Clock.systemUTC());
+    this(store, stage1, events, Clock.systemUTC(), Teardown.NONE);
+  }
+
+  public PodGc(PodStore store, Stage1Options stage1, Events events, Teardown teardown) {
+    this(store, stage1, events, Clock.systemUTC(), teardown);
   }
 
   PodGc(PodStore store, Stage1Options stage1, Events events, Clock clock) {
+    this(store, stage1, events, clock, Teardown.NONE);
+  }
+
+  PodGc(PodStore store, Stage1Options stage1, Events events, Clock clock, Teardown teardown) {
     this.store = store;
     this.stage1 = stage1;
     this.events = events;
     this.clock = clock;
+    this.teardown = teardown;
   }
 
   /**
@@ -244,6 +264,7 @@ public final class PodGc {
         return false;
       }
       events.collecting(pod.uuid());
+      teardown.tearDown(pod.dir());
       if (pod.state() == PodState.EXITED_GARBAGE) {
         runStage1Gc(pod);
       }

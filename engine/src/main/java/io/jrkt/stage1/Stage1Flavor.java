@@ -50,6 +50,15 @@ public record Stage1Flavor(String name, String imageName, Optional<String> bundl
     return "coreos".equals(name);
   }
 
+  /**
+   * Whether stage0 sets up the pod's networks (a netns, recorded in the pod directory) before
+   * this flavor's stage1 starts: the contained flavors. fly shares the host's network; a custom
+   * stage1 does its own networking, as rkt's stage1s did.
+   */
+  public boolean joinsStage0Netns() {
+    return "coreos".equals(name) || "kvm".equals(name);
+  }
+
   /** Refuses pods this flavor cannot run. */
   public void checkAppCount(int apps) throws Stage1Exception {
     if (maxApps > 0 && apps > maxApps) {

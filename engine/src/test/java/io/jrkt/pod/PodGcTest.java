@@ -94,6 +94,25 @@ class PodGcTest {
   }
 
   @Test
+  void theTeardownRunsBeforeDeletionAndItsFailureKeepsThePod() throws Exception {
+    fx.pod("run", A, "app");
+    fx.pod("run", B, "app");
+    List<String> tornDown = new java.util.ArrayList<>();
+    PodGc gc = new PodGc(fx.store, new PodGc.Stage1Options(false, null), recorder,
+        Clock.systemUTC(), podDir -> {
+          tornDown.add(podDir.getFileName().toString());
+          if (podDir.getFileName().toString().equals(B)) {
+            throw new PodException("DEL failed");
+          }
+        });
+    PodGc.Result r = gc.collect(Duration.ZERO, EXPIRE, false);
+    assertEquals(List.of(A, B), tornDown);
+    assertEquals(List.of(new PodUuid(A)), r.deleted());
+    assertEquals(List.of("cannot garbage collect pod \"" + B + "\": DEL failed"), r.failures());
+    assertTrue(Files.isDirectory(podsDir("exited-garbage", B)), "kept for the next gc");
+  }
+
+  @Test
   void preparedPodsExpireAndStaleEmbryosAreCollected() throws Exception {
     fx.pod("prepared", A, "app");
     fx.pod("embryo", B);

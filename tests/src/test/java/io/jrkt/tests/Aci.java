@@ -94,6 +94,15 @@ final class Aci {
     return this;
   }
 
+  /** An app port: {@code {"name":NAME,"protocol":PROTOCOL,"port":PORT}}. */
+  Aci port(String portName, String protocol, int port) {
+    ports.add("{\"name\":" + MiniJson.quote(portName) + ",\"protocol\":"
+        + MiniJson.quote(protocol) + ",\"port\":" + port + "}");
+    return this;
+  }
+
+  private final List<String> ports = new ArrayList<>();
+
   Aci withoutBusybox() {
     withBusybox = false;
     return this;
@@ -136,6 +145,9 @@ final class Aci {
           sep = ",";
         }
         sb.append(']');
+      }
+      if (!ports.isEmpty()) {
+        sb.append(",\"ports\":[").append(String.join(",", ports)).append(']');
       }
       if (!isolators.isEmpty()) {
         sb.append(",\"isolators\":[");

@@ -1,0 +1,75 @@
+package io.jrkt.net;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The iptables chains the plugins name after a pod ({@code CNI-<hash>} for ipMasq,
+ * {@code CNI-DN-<hash>}, {@code CNI-SN-<hash>} for portmap; hash = SHA-512 of network name +
+ * container id, the name cut at 28 characters, as the plugins' {@code FormatChainName}).
+ *
+ * <p>Why jrkt knows them: a plugin killed during ADD after allocating the address but before
+ * creating its chain leaves a state its DEL cannot undo with iptables-nft (deleting a rule that
+ * jumps to a missing chain exits 2, "Chain ... does not exist", which the plugins do not take for
+ * "already gone"). Creating that empty chain of the pod's own lets the DEL finish, and the DEL
+ * removes it again.
+ */
+final class PluginChains {
+  private static final Pattern MISSING =
+      Pattern.compile("Chain '(CNI-[A-Za-z0-9-]+)' does not exist");
+  private static final int MAX_CHAIN = 28;
+
+  private PluginChains() {}
+
+  static String chainName(String prefix, String netName, String containerId) {
+    try {
+      byte[] sum = MessageDigest.getInstance("SHA-512").digest(
+          (netName + containerId).getBytes(StandardCharsets.UTF_8));
+      String chain = "CNI-" + prefix + HexFormat.of().formatHex(sum);
+      return chain.substring(0, MAX_CHAIN);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-512 is missing from this JVM", e);
+    }
+  }
+
+  /** The pod's chain a DEL error says is missing, if it is one of the pod's. */
+  static Optional<String> missingChain(String error, String netName, String containerId) {
+    Matcher m = MISSING.matcher(error);
+    while (m.find()) {
+      String chain = m.group(1);
+      for (String prefix : List.of("", "DN-", "SN-")) {
+        if (chain.equals(chainName(prefix, netName, containerId))) {
+          return Optional.of(chain);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Creates the empty chain in the nat table. */
+  static void create(String chain) throws NetException {
+    ProcessBuilder pb = new ProcessBuilder("iptables", "-w", "-t", "nat", "-N", chain);
+    pb.redirectErrorStream(true);
+    try {
+      Process p = pb.start();
+      p.getOutputStream().close();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (p.waitFor() != 0) {
+        throw new NetException("cannot create chain " + chain + " for the plugin's DEL: "
+            + out.trim());
+      }
+    } catch (IOException e) {
+      throw new NetException("cannot run iptables: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new NetException("interrupted while creating chain " + chain, e);
+    }
+  }
+}
