@@ -30,6 +30,7 @@ final class RunPreparedCommand implements Command {
   @Override
   public void define(Flags flags) {
     RunFlags.defineRun(flags);
+    UnitLaunch.define(flags);
   }
 
   @Override
@@ -51,6 +52,13 @@ final class RunPreparedCommand implements Command {
     }
     RunOptions options = RunFlags.runOptions(ctx, flags, dns);
     PodStore pods = new PodStore(ctx.dataDir());
+    if (UnitLaunch.wanted(flags)) {
+      try {
+        return UnitLaunch.start(ctx, name(), flags, pods.resolve(args.get(0)));
+      } catch (PodException e) {
+        throw new CliException(e.getMessage(), e);
+      }
+    }
     PreparedPod pod;
     try {
       PodUuid uuid = pods.resolve(args.get(0));
@@ -63,6 +71,7 @@ final class RunPreparedCommand implements Command {
         throw new CliException("--interactive can only be used with a pod of one app");
       }
       dns.write(pod.dir());
+      UnitLaunch.adoptCurrentUnit(pod.dir(), System.getenv());
       PodLaunch.handOff(ctx, name(), pod.dir(), PodLaunch.entrypointsOf(pod.dir()), options,
           pod.uuid().value(), pod.lockFd());
     } catch (IOException e) {

@@ -66,6 +66,7 @@ final class StatusCommand implements Command {
             + "a duration, waits at most that long");
     OutputFormat.define(flags);
     PodArgs.defineUuidFile(flags);
+    PodUnits.defineBusFlag(flags);
   }
 
   @Override
@@ -95,6 +96,11 @@ final class StatusCommand implements Command {
       }
       if (format == OutputFormat.TABBED) {
         print(ctx.out(), pod);
+        java.util.Optional<io.jrkt.systemd.UnitRecord> unit = PodUnits.record(pod);
+        if (unit.isPresent()) {
+          ctx.out().print("unit=" + unit.get().name() + "\nunit-state="
+              + PodUnits.state(flags, unit.get(), ctx) + "\n");
+        }
       } else {
         ctx.out().println(PodJson.write(PodJson.of(pod), format == OutputFormat.JSON_PRETTY));
       }
