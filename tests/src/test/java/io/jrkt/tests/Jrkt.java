@@ -161,6 +161,11 @@ final class Jrkt implements AutoCloseable {
       return process;
     }
 
+    /** Where its stdout goes, to watch a long-running command's output. */
+    Path outFile() {
+      return out;
+    }
+
     /** SIGKILL, as `kill -9` does; children that were exec'd from it are the same process. */
     Result kill9() {
       process.destroyForcibly();
