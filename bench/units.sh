@@ -1,10 +1,10 @@
 #!/bin/sh
 # jrkt run --unit: from the command's start (JVM included) until it returned, i.e. until the
 # transient unit is active, on a private systemd node (bench/node.sh). A fly pod that sleeps,
-# stopped and collected between runs (untimed). Usage: units.sh [BENCH_RESULTS file]
+# stopped and collected between runs (untimed). Run by run-all.sh, or alone.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-export BENCH_RESULTS=${1:-${BENCH_RESULTS:-$ROOT/.build/bench-units.tsv}}
+export BENCH_RESULTS=${BENCH_RESULTS:-$ROOT/.build/bench-units.tsv}
 . "$ROOT/bench/lib.sh"
 . "$ROOT/bench/node.sh"
 [ -f "$(dirname "$JRKT")/stage1-fly.aci" ] || die "stage1-fly.aci missing next to $JRKT"

@@ -59,39 +59,101 @@ final class LogsCommand implements Command {
     PodStore store = new PodStore(ctx.dataDir());
     PodUuid uuid = PodArgs.single(store, flags, args);
     String app = flags.getString("app");
-    LogQuery q = new LogQuery(uuid, app.isEmpty() ? Optional.empty() : Optional.of(app),
-        lines(flags.getString("lines")), flags.getBool("follow"),
-        since(flags.getString("since")), Optional.empty());
     boolean prefixApp;
+    boolean running;
     try {
-      prefixApp = app.isEmpty() && store.get(uuid).manifest().apps().size() > 1;
+      io.jrkt.pod.Pod pod = store.get(uuid);
+      prefixApp = app.isEmpty() && pod.manifest().apps().size() > 1;
+      running = !ended(pod.state());
     } catch (PodException e) {
       throw new CliException(e.getMessage(), e);
+    }
+    // Following a pod that already ended prints what it wrote and returns.
+    LogQuery q = new LogQuery(uuid, app.isEmpty() ? Optional.empty() : Optional.of(app),
+        lines(flags.getString("lines")), flags.getBool("follow") && running,
+        since(flags.getString("since")), Optional.empty());
+    if (q.follow()) {
+      stopWhenPodEnds(store, uuid, Thread.currentThread());
     }
     String dir = flags.getString("journal-dir");
     LogSource source = new JournalLogSource(store, dir.isEmpty() ? Optional.empty()
         : Optional.of(Path.of(dir)));
     boolean timestamps = flags.getBool("timestamps");
-    boolean follow = q.follow();
     Writer out = new BufferedWriter(new OutputStreamWriter(ctx.out(), StandardCharsets.UTF_8),
         1 << 16);
+    if (q.follow()) {
+      flushEvery(out, 50);
+    }
     try {
-      source.read(q, e -> print(out, e, timestamps, prefixApp, follow)
-          && !ctx.out().checkError());
+      source.read(q, e -> print(out, e, timestamps, prefixApp) && !ctx.out().checkError());
       out.flush();
     } catch (LogException e) {
       throw new CliException(e.getMessage(), e);
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CliException("interrupted");
+      // the pod ended while we followed it (stopWhenPodEnds)
+      try {
+        out.flush();
+      } catch (IOException ignored) {
+        // a closed pipe
+      }
+      return 0;
     } catch (IOException | UncheckedIOException e) {
       return 0; // the reader went away (a closed pipe)
     }
     return 0;
   }
 
-  private static boolean print(Writer out, LogEntry e, boolean timestamps, boolean prefixApp,
-      boolean follow) {
+  /**
+   * Interrupts {@code reader} once the pod has stopped running and journald had a moment to
+   * store its last lines; the log source returns once it has delivered what it read.
+   */
+  private static void stopWhenPodEnds(PodStore store, PodUuid uuid, Thread reader) {
+    Thread watcher = new Thread(() -> {
+      try {
+        while (true) {
+          Thread.sleep(200);
+          io.jrkt.pod.Pod pod = store.get(uuid);
+          if (ended(pod.state())) {
+            Thread.sleep(500);
+            reader.interrupt();
+            return;
+          }
+        }
+      } catch (InterruptedException | PodException e) {
+        // the pod is gone: the reader gets no more lines either
+        reader.interrupt();
+      }
+    }, "pod-watcher");
+    watcher.setDaemon(true);
+    watcher.start();
+  }
+
+  /** A pod that will print nothing more: it ran and exited, or never will run. */
+  private static boolean ended(io.jrkt.pod.PodState state) {
+    return state.exited() || state == io.jrkt.pod.PodState.GARBAGE
+        || state == io.jrkt.pod.PodState.ABORTED_PREPARE;
+  }
+
+  /**
+   * A follower wants lines as they come, but a flush per line costs a write per line: the
+   * buffer is flushed every {@code millis} instead (Writer methods lock the writer).
+   */
+  private static void flushEvery(Writer out, long millis) {
+    Thread flusher = new Thread(() -> {
+      try {
+        while (true) {
+          Thread.sleep(millis);
+          out.flush();
+        }
+      } catch (InterruptedException | IOException e) {
+        // the process is ending, or the reader went away
+      }
+    }, "log-flusher");
+    flusher.setDaemon(true);
+    flusher.start();
+  }
+
+  private static boolean print(Writer out, LogEntry e, boolean timestamps, boolean prefixApp) {
     try {
       if (timestamps) {
         out.write(e.time().toString());
@@ -103,9 +165,6 @@ final class LogsCommand implements Command {
       }
       out.write(e.message());
       out.write('\n');
-      if (follow) {
-        out.flush(); // a follower wants each line as it comes
-      }
       return true;
     } catch (IOException ex) {
       return false;

@@ -94,16 +94,25 @@ final class UnitLaunch {
           + e.getMessage(), e);
     }
     boolean started = false;
+    long t0 = System.nanoTime();
     try (SystemdManager systemd = Systemd.connect(bus)) {
+      long t1 = System.nanoTime();
       systemd.startTransientUnit(name, unit.properties());
       started = true;
+      long t2 = System.nanoTime();
       systemd.awaitActive(name, ACTIVE_TIMEOUT);
+      if (ctx.debug()) {
+        ctx.debug(command + ": connected in " + (t1 - t0) / 1_000_000 + " ms, unit started in "
+            + (t2 - t1) / 1_000_000 + " ms, active after " + (System.nanoTime() - t2) / 1_000_000
+            + " ms more");
+      }
     } catch (SystemdException e) {
       if (!started) {
         forgetRecord(dir);
       }
       throw new CliException(e.getMessage(), e);
     }
+    ctx.debug(command + ": disconnected after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     ctx.out().println(uuid.value());
     ctx.out().println(name.value());
     return 0;

@@ -17,6 +17,10 @@ public final class JournalEntries {
    * valid UTF-8, or null when journald dropped it for size.
    */
   public static LogEntry parse(String line) throws LogException {
+    LogEntry fast = FlatJson.entry(line);
+    if (fast != null) {
+      return fast;
+    }
     Map<String, Object> o;
     try {
       o = Json.asObject(Json.parse(line), "journal entry");

@@ -53,6 +53,22 @@ class JournalTest {
   }
 
   @Test
+  void fastPathAgreesWithTheGeneralParser() throws Exception {
+    for (String line : new String[] {
+        "{\"__REALTIME_TIMESTAMP\":\"1767323045500001\",\"MESSAGE\":\"a\\tb \\u00e9\\\\\"}",
+        "{ \"_BOOT_ID\" : \"x\", \"SYSLOG_IDENTIFIER\" : \"w\", \"__REALTIME_TIMESTAMP\" : \"7\","
+            + " \"MESSAGE\" : \"\" }"}) {
+      LogEntry fast = FlatJson.entry(line);
+      java.util.Map<String, Object> o = io.jrkt.json.Json.asObject(io.jrkt.json.Json.parse(line),
+          "x");
+      assertEquals(o.get("MESSAGE"), fast.message(), line);
+      assertEquals(o.getOrDefault("SYSLOG_IDENTIFIER", ""), fast.app(), line);
+    }
+    assertEquals(null, FlatJson.entry("{\"__REALTIME_TIMESTAMP\":\"1\",\"MESSAGE\":[104]}"));
+    assertEquals(null, FlatJson.entry("{\"MESSAGE\":\"x\""));
+  }
+
+  @Test
   void badEntriesAreErrors() {
     assertThrows(LogException.class, () -> JournalEntries.parse("{\"MESSAGE\":\"x\"}"));
     assertThrows(LogException.class, () -> JournalEntries.parse("not json"));
