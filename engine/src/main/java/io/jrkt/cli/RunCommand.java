@@ -46,11 +46,12 @@ final class RunCommand implements Command {
   public int run(Context ctx, Flags flags, List<String> args) throws CliException {
     PodSetup.Request request = RunFlags.podRequest(flags, args, true);
     RunOptions options = RunFlags.runOptions(ctx, flags, request.dns());
-    boolean unit = UnitLaunch.wanted(flags);
+    UnitLaunch.PendingConnection systemd = UnitLaunch.wanted(flags)
+        ? UnitLaunch.connectEarly(flags) : null;
     PodSetup.Prepared p = PodLaunch.prepare(ctx, name(), flags, request);
-    if (unit) {
+    if (systemd != null) {
       PodLaunch.finish(p, false);
-      return UnitLaunch.start(ctx, name(), flags, p.pod().uuid());
+      return UnitLaunch.start(ctx, name(), flags, p.pod().uuid(), systemd);
     }
     Path dir = PodLaunch.finish(p, true);
     UnitLaunch.adoptCurrentUnit(dir, System.getenv());
