@@ -33,6 +33,14 @@ reset="for d in $data/pods/run/*; do [ -d \"\$d\" ] && nsenter -t $NODE_PID -m -
 echo "units: run --unit on a private systemd node" >&2
 bench units "floor: nsenter into the node, /bin/true" "$BENCH_RUNS" "" \
   "nsenter -t $NODE_PID -m -p -- /bin/true"
+# For scale, side by side: what the same pod's preparation alone costs (run --unit prepares,
+# then hands the pod to systemd), and the JVM start.
+bench units "jrkt version (on the node)" "$BENCH_RUNS" "" \
+  "nsenter -t $NODE_PID -m -p -- $JRKT version"
+bench units "jrkt prepare, fly (the part before the unit)" "$BENCH_RUNS" "$reset" \
+  "nsenter -t $NODE_PID -m -p -- $JRKT --dir=$data prepare --quiet --stage1-name=coreos.com/rkt/stage1-fly example.com/bench-sleep"
+reset="$reset; nsenter -t $NODE_PID -m -p -- $JRKT --dir=$data gc --grace-period=0s \
+--expire-prepared=0s >/dev/null"
 bench units "jrkt run --unit, fly, until the unit is active" "$BENCH_RUNS" "$reset" \
   "nsenter -t $NODE_PID -m -p -- $JRKT --dir=$data run --unit --stage1-name=coreos.com/rkt/stage1-fly example.com/bench-sleep"
 sh -c "$reset" >/dev/null 2>&1 || true
