@@ -58,6 +58,11 @@ class UnitTest extends NodeTest {
     assertEquals(List.of(uuid, name + ".service"), r.lines());
     assertEquals("active", node.unitProperty(name + ".service", "ActiveState"));
     waitForState(uuid, "running");
+    // PIDs are the node's, so status and enter work as on a real node
+    String pid = status(uuid).get("pid");
+    assertEquals("sleep", node.exec("cat", "/proc/" + pid + "/comm").out().trim(), pid);
+    assertEquals(List.of("entered"), jrkt.run("enter", uuid, "/bin/sh", "-c", "echo entered")
+        .ok().lines());
 
     String other = jrkt.prepare(List.of(aci.toString()));
     Result taken = jrkt.run("run-prepared", "--unit", "--unit-name=" + name, other);
