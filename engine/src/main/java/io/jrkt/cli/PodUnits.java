@@ -33,6 +33,22 @@ final class PodUnits {
     }
   }
 
+  /**
+   * As {@link #record(Pod)}, for a pod that may be moving from prepared/ to run/ right now
+   * (its unit has just started {@code run-prepared}): then it is looked up again.
+   */
+  static Optional<UnitRecord> record(io.jrkt.pod.PodStore store, Pod pod) throws CliException {
+    Optional<UnitRecord> r = record(pod);
+    if (r.isEmpty() && pod.state() == io.jrkt.pod.PodState.PREPARED) {
+      try {
+        return record(store.get(pod.uuid()));
+      } catch (io.jrkt.pod.PodException e) {
+        return Optional.empty();
+      }
+    }
+    return r;
+  }
+
   /** The bus for a recorded unit: the flag, else the recorded address, else the default. */
   static String bus(Flags flags, UnitRecord record) {
     String flag = flags.isDefined("systemd-bus") ? flags.getString("systemd-bus") : "";

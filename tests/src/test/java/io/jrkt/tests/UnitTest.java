@@ -35,6 +35,9 @@ class UnitTest extends NodeTest {
     assertEquals("mixed", node.unitProperty(unit, "KillMode"));
     Map<String, String> st = status(uuid);
     assertEquals(unit, st.get("unit"), st.toString());
+    Map<String, Object> json = MiniJson.object(MiniJson.parse(jrkt.run("status",
+        "--format=json", uuid).ok().out()));
+    assertEquals(unit, json.get("unit"), json.toString());
 
     Map<String, String> exited = awaitExited(uuid);
     assertEquals("exited", exited.get("state"));
