@@ -192,7 +192,7 @@ final class LogsCommand implements Command {
       return Optional.empty();
     }
     try {
-      return Optional.of(Instant.parse(v));
+      return Optional.of(java.time.OffsetDateTime.parse(v).toInstant()); // Z or +hh:mm
     } catch (DateTimeParseException notTime) {
       try {
         return Optional.of(Instant.now().minus(Durations.parse(v)));
