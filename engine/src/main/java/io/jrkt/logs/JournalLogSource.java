@@ -5,10 +5,9 @@ import io.jrkt.pod.Pod;
 import io.jrkt.pod.PodException;
 import io.jrkt.pod.PodStore;
 import io.jrkt.systemd.UnitRecord;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +20,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Logs of pods that run as systemd units, read from journald with {@code journalctl
- * --output=json} (see {@link JournalQuery}). journalctl rather than the journal files: it
+ * --output=export} (see {@link JournalQuery}, {@link JournalExportReader}). journalctl rather than the journal files: it
  * knows every journal format and compression journald writes, and follows files as journald
- * rotates them. A reader thread parses journalctl's output in batches, so the caller can be
+ * rotates them. A reader thread parses journalctl's output into batches, so the caller can be
  * interrupted while following and parsing overlaps with the sink's work.
  */
 public final class JournalLogSource implements LogSource {
@@ -136,16 +135,14 @@ public final class JournalLogSource implements LogSource {
 
   private static void readAll(Process p, BlockingQueue<List<LogEntry>> queue,
       LogException[] failure) {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(),
-        StandardCharsets.UTF_8), 1 << 16)) {
+    try (InputStream stdout = p.getInputStream()) {
+      JournalExportReader in = new JournalExportReader(stdout);
       List<LogEntry> batch = new ArrayList<>(BATCH);
-      String line;
-      while ((line = in.readLine()) != null) {
-        if (!line.isEmpty()) {
-          batch.add(JournalEntries.parse(line));
-        }
+      LogEntry e;
+      while ((e = in.next()) != null) {
+        batch.add(e);
         // Hand over full batches, and partial ones when journalctl has nothing more for now.
-        if (batch.size() >= BATCH || (!batch.isEmpty() && !in.ready())) {
+        if (batch.size() >= BATCH || !in.ready()) {
           queue.put(batch);
           batch = new ArrayList<>(BATCH);
         }

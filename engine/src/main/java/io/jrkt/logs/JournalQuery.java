@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The journalctl command line for a {@link LogQuery}: JSON output of the entries whose
+ * The journalctl command line for a {@link LogQuery}: export output of the entries whose
  * {@code _SYSTEMD_UNIT} is the pod's unit and whose {@code SYSLOG_IDENTIFIER} is one of the
  * apps (journalctl ORs matches on one field and ANDs different fields), so the unit's own
  * messages (stage0, stage1, systemd's "Started ...") stay out.
@@ -18,7 +18,7 @@ public final class JournalQuery {
     List<String> a = new ArrayList<>(journalctl);
     a.add("--no-pager");
     a.add("--quiet");
-    a.add("--output=json");
+    a.add("--output=export");
     a.add("--output-fields=MESSAGE,SYSLOG_IDENTIFIER");
     if (q.lines().isPresent()) {
       a.add("--lines=" + q.lines().getAsInt());

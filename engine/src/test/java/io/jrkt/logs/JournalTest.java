@@ -20,7 +20,7 @@ class JournalTest {
     LogQuery q = new LogQuery(POD, Optional.empty(), OptionalInt.of(1000), false,
         Optional.of(Instant.parse("2026-01-02T03:04:05.500Z")),
         Optional.of(Instant.parse("2026-01-02T03:05:00.250Z")));
-    assertEquals(List.of("journalctl", "--no-pager", "--quiet", "--output=json",
+    assertEquals(List.of("journalctl", "--no-pager", "--quiet", "--output=export",
         "--output-fields=MESSAGE,SYSLOG_IDENTIFIER", "--lines=1000",
         "--since=@1767323045", "--until=@1767323101", "_SYSTEMD_UNIT=jrkt-x.service",
         "SYSLOG_IDENTIFIER=a", "SYSLOG_IDENTIFIER=b"),
@@ -38,42 +38,59 @@ class JournalTest {
     assertFalse(argv.stream().anyMatch(a -> a.startsWith("--lines")), argv.toString());
   }
 
-  @Test
-  void parsesStringAndByteArrayMessages() throws LogException {
-    LogEntry e = JournalEntries.parse("{\"__CURSOR\":\"s=1\",\"__REALTIME_TIMESTAMP\":"
-        + "\"1767323045500001\",\"SYSLOG_IDENTIFIER\":\"web\",\"MESSAGE\":\"hello \\\"x\\\"\"}");
-    assertEquals(new LogEntry(Instant.parse("2026-01-02T03:04:05.500001Z"), "web",
-        "hello \"x\""), e);
-    LogEntry bytes = JournalEntries.parse("{\"__REALTIME_TIMESTAMP\":\"1000000\","
-        + "\"MESSAGE\":[104,105,255]}");
-    assertEquals("hi\uFFFD", bytes.message());
-    assertEquals("", bytes.app());
-    assertEquals("", JournalEntries.parse("{\"__REALTIME_TIMESTAMP\":\"1\",\"MESSAGE\":null}")
-        .message());
-  }
-
-  @Test
-  void fastPathAgreesWithTheGeneralParser() throws Exception {
-    for (String line : new String[] {
-        "{\"__REALTIME_TIMESTAMP\":\"1767323045500001\",\"MESSAGE\":\"a\\tb \\u00e9\\\\\"}",
-        "{ \"_BOOT_ID\" : \"x\", \"SYSLOG_IDENTIFIER\" : \"w\", \"__REALTIME_TIMESTAMP\" : \"7\","
-            + " \"MESSAGE\" : \"\" }"}) {
-      LogEntry fast = FlatJson.entry(line);
-      java.util.Map<String, Object> o = io.jrkt.json.Json.asObject(io.jrkt.json.Json.parse(line),
-          "x");
-      assertEquals(o.get("MESSAGE"), fast.message(), line);
-      assertEquals(o.getOrDefault("SYSLOG_IDENTIFIER", ""), fast.app(), line);
+  private static LogEntry[] read(byte[] stream) throws Exception {
+    JournalExportReader r = new JournalExportReader(new java.io.ByteArrayInputStream(stream));
+    java.util.List<LogEntry> all = new java.util.ArrayList<>();
+    LogEntry e;
+    while ((e = r.next()) != null) {
+      all.add(e);
     }
-    assertEquals(null, FlatJson.entry("{\"__REALTIME_TIMESTAMP\":\"1\",\"MESSAGE\":[104]}"));
-    assertEquals(null, FlatJson.entry("{\"MESSAGE\":\"x\""));
+    return all.toArray(new LogEntry[0]);
+  }
+
+  private static byte[] binaryField(String name, byte[] value) {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    b.writeBytes((name + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    long n = value.length;
+    for (int i = 0; i < 8; i++) {
+      b.write((int) (n >>> (8 * i)) & 0xff);
+    }
+    b.writeBytes(value);
+    b.write('\n');
+    return b.toByteArray();
   }
 
   @Test
-  void badEntriesAreErrors() {
-    assertThrows(LogException.class, () -> JournalEntries.parse("{\"MESSAGE\":\"x\"}"));
-    assertThrows(LogException.class, () -> JournalEntries.parse("not json"));
-    assertThrows(LogException.class, () -> JournalEntries.parse(
-        "{\"__REALTIME_TIMESTAMP\":\"12a\"}"));
+  void readsTextAndBinaryFieldsOfTheExportFormat() throws Exception {
+    java.io.ByteArrayOutputStream s = new java.io.ByteArrayOutputStream();
+    s.writeBytes(("__CURSOR=s=1;i=2\n__REALTIME_TIMESTAMP=1767323045500001\n"
+        + "_BOOT_ID=x\nSYSLOG_IDENTIFIER=web\nMESSAGE=hello \"x\" = y\n\n")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    s.writeBytes("__REALTIME_TIMESTAMP=1000000\n".getBytes(java.nio.charset.StandardCharsets
+        .UTF_8));
+    s.writeBytes(binaryField("MESSAGE", new byte[] {'a', '\n', 'b', (byte) 0xff}));
+    s.writeBytes(binaryField("_CMDLINE", new byte[] {1, 2, 3}));
+    s.writeBytes("\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    // an entry without MESSAGE (journald drops over-long ones) is skipped
+    s.writeBytes("__REALTIME_TIMESTAMP=2000000\nSYSLOG_IDENTIFIER=web\n\n"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    LogEntry[] e = read(s.toByteArray());
+    assertEquals(2, e.length);
+    assertEquals(new LogEntry(Instant.parse("2026-01-02T03:04:05.500001Z"), "web",
+        "hello \"x\" = y"), e[0]);
+    assertEquals("a\nb\uFFFD", e[1].message());
+    assertEquals("", e[1].app());
+    assertEquals(Instant.ofEpochSecond(1), e[1].time());
+  }
+
+  @Test
+  void badStreamsAreErrors() {
+    assertThrows(LogException.class, () -> read("MESSAGE=x\n\n".getBytes(
+        java.nio.charset.StandardCharsets.UTF_8)));
+    assertThrows(LogException.class, () -> read("__REALTIME_TIMESTAMP=12a\nMESSAGE=x\n\n"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    assertThrows(LogException.class, () -> read("__REALTIME_TIMESTAMP=1\nMESSAGE\n\1\0"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   @Test
