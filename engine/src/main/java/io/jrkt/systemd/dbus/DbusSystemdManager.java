@@ -81,21 +81,24 @@ public final class DbusSystemdManager implements SystemdManager {
   @Override
   public UnitStatus awaitActive(UnitName name, Duration timeout) throws SystemdException {
     long deadline = System.nanoTime() + timeout.toNanos();
+    Properties unit = properties(name.objectPath());
     while (true) {
-      UnitStatus s = status(name);
-      if (s.active()) {
-        return s;
+      // One property per poll while the unit starts; the whole status once it is decided.
+      String state = activeState(unit);
+      if ("active".equals(state)) {
+        return status(name);
       }
-      if (s.failed()) {
+      if ("failed".equals(state)) {
+        UnitStatus s = status(name);
         throw new SystemdException(Kind.CALL_FAILED, "unit " + name + " failed to start: "
             + s.describe() + exitStatus(s));
       }
       if (System.nanoTime() > deadline) {
         throw new SystemdException(Kind.TIMED_OUT, "unit " + name + " not active after "
-            + timeout.toMillis() + " ms: " + s.describe());
+            + timeout.toMillis() + " ms: " + status(name).describe());
       }
       // inactive with no start job left means it ended before we saw it active
-      if (s.activeState().equals("inactive") && !jobPending(name)) {
+      if ((state == null || state.equals("inactive")) && !jobPending(name)) {
         UnitStatus again = status(name);
         if (again.active()) {
           return again;
@@ -106,6 +109,15 @@ public final class DbusSystemdManager implements SystemdManager {
         }
       }
       sleep(1);
+    }
+  }
+
+  /** ActiveState of a unit object, or null while systemd has no such object. */
+  private static String activeState(Properties unit) {
+    try {
+      return unit.Get(UNIT_IFACE, "ActiveState");
+    } catch (DBusExecutionException e) {
+      return null;
     }
   }
 
