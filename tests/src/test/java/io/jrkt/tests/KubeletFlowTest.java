@@ -33,7 +33,7 @@ class KubeletFlowTest extends NodeTest {
         + imageId + "\"}}],\"annotations\":["
         + "{\"name\":\"rkt.kubernetes.io/managed-by-kubelet\",\"value\":\"true\"},"
         + "{\"name\":\"io.kubernetes.pod.uid\",\"value\":\"" + podUid + "\"},"
-        + "{\"name\":\"io.kubernetes.pod.name\",\"value\":\"web\"},"
+        + "{\"name\":\"io.kubernetes.pod.name\",\"value\":\"frontend\"},"
         + "{\"name\":\"io.kubernetes.pod.namespace\",\"value\":\"default\"},"
         + "{\"name\":\"io.kubernetes.container.name\",\"value\":\"POD\"},"
         + "{\"name\":\"rkt.kubernetes.io/restart-count\",\"value\":\"1\"}]}");
@@ -48,12 +48,12 @@ class KubeletFlowTest extends NodeTest {
     String unit = "k8s_" + uuid + ".service";
     Path finished = jrkt.work().resolve("finished-" + uuid);
     Path unitFile = Path.of("/proc/" + node.pid() + "/root/run/systemd/system/" + unit);
-    Files.writeString(unitFile, "[Unit]\nDescription=web\n\n[Service]\n"
+    Files.writeString(unitFile, "[Unit]\nDescription=frontend\n\n[Service]\n"
         + "ExecStart=" + rkt + " " + String.join(" ", globals) + " run-prepared --net=host"
-        + " --hostname=web " + uuid + "\n"
+        + " --hostname=frontend " + uuid + "\n"
         + "ExecStopPost=/usr/bin/touch " + finished + "\n"
-        + "KillMode=mixed\nTimeoutStopSec=30s\nSyslogIdentifier=web\n\n"
-        + "[X-Kubernetes]\nPodUID=" + podUid + "\nPodName=web\nPodNamespace=default\n"
+        + "KillMode=mixed\nTimeoutStopSec=30s\nSyslogIdentifier=frontend\n\n"
+        + "[X-Kubernetes]\nPodUID=" + podUid + "\nPodName=frontend\nPodNamespace=default\n"
         + "PodHostNetwork=true\nPodNetworkNamespace=\n");
     try {
       busctl("Reload");
@@ -87,6 +87,16 @@ class KubeletFlowTest extends NodeTest {
       assertTrue(Files.exists(finished), "ExecStopPost ran");
       // logs stay readable after the pod exited, until gc
       assertEquals(List.of(marker), rkt(rkt, globals, "logs", "--app=web", uuid).lines());
+
+      // systemd restarting the unit: run-prepared refuses the pod that already ran, the unit
+      // fails, and status still tells the pod's truth with its exit code and logs
+      busctl("RestartUnit", "ss", unit, "replace");
+      awaitUnit(unit, "failed");
+      Map<String, String> after = status(uuid);
+      assertEquals("exited", after.get("state"), after.toString());
+      assertEquals("143", after.get("app-web"), after.toString());
+      assertEquals("failed/failed (exit-code)", after.get("unit-state"), after.toString());
+      assertEquals(List.of(marker), rkt(rkt, globals, "logs", uuid).lines());
     } finally {
       Files.deleteIfExists(unitFile);
       busctl("Reload");
