@@ -53,7 +53,7 @@ class UnitTest extends NodeTest {
   }
 
   @Test
-  void runPreparedUnitWithAGivenNameAndANameInUse() {
+  void runPreparedUnitWithAGivenNameAndANameInUse() throws Exception {
     Path aci = image("example.com/unit-sleeper", "echo sleeping; sleep 300");
     String uuid = jrkt.prepare(List.of(aci.toString()));
     String name = "mypod-" + UUID.randomUUID().toString().substring(0, 8);
@@ -66,6 +66,9 @@ class UnitTest extends NodeTest {
     assertEquals("sleep", node.exec("cat", "/proc/" + pid + "/comm").out().trim(), pid);
     assertEquals(List.of("entered"), jrkt.run("enter", uuid, "/bin/sh", "-c", "echo entered")
         .ok().lines());
+    // from the host's namespaces, --systemd-bus reaches the node's systemd
+    String fromHost = hostJrkt("status", "--systemd-bus=" + node.busAddress(), uuid);
+    assertTrue(fromHost.contains("unit-state=active/running\n"), fromHost);
 
     String other = jrkt.prepare(List.of(aci.toString()));
     Result taken = jrkt.run("run-prepared", "--unit", "--unit-name=" + name, other);
@@ -171,6 +174,17 @@ class UnitTest extends NodeTest {
     assertTrue(byApp.contains(marker), byApp + "\n" + journal("-u", unit).out() + "\n"
         + journal("-o", "verbose", "MESSAGE=" + marker).out());
     assertEquals(List.of(marker), jrkt.run("logs", uuid).ok().lines());
+  }
+
+  /** jrkt run in the host's namespaces (not on the node), on the same data dir. */
+  private String hostJrkt(String... args) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of(jrkt.launcher().toString(),
+        "--dir=" + jrkt.data()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertEquals(0, p.waitFor(), out);
+    return out;
   }
 
   private void waitForState(String uuid, String state) {
