@@ -72,11 +72,13 @@ int journal_attach_app(const char *socket_path, const char *app, const char *uni
     return 0;
   }
   shutdown(fd, SHUT_RD);
-  /* identifier, unit id, priority (6: info), level prefix, forward to syslog, to kmsg, to
-   * console */
+  /* identifier, unit id, priority, level prefix, forward to syslog, to kmsg, to console.
+   * The priority is facility user (1) and level info (6): journald records SYSLOG_FACILITY=1,
+   * which sets the apps' lines apart from the unit's own output (facility daemon by default)
+   * even when the unit's SyslogIdentifier is an app's name. */
   char header[1024];
-  int n = snprintf(header, sizeof header, "%s\n%s\n6\n0\n0\n0\n0\n", app,
-                   unit != NULL ? unit : "");
+  int n = snprintf(header, sizeof header, "%s\n%s\n%d\n0\n0\n0\n0\n", app,
+                   unit != NULL ? unit : "", (1 << 3) | 6);
   if (n <= 0 || (size_t)n >= sizeof header || write(fd, header, (size_t)n) != n) {
     close(fd);
     return 0;

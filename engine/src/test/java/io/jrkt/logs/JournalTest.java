@@ -23,6 +23,7 @@ class JournalTest {
     assertEquals(List.of("journalctl", "--no-pager", "--quiet", "--output=export",
         "--output-fields=MESSAGE,SYSLOG_IDENTIFIER", "--lines=1000",
         "--since=@1767323045", "--until=@1767323101", "_SYSTEMD_UNIT=jrkt-x.service",
+        "SYSLOG_FACILITY=1",
         "SYSLOG_IDENTIFIER=a", "SYSLOG_IDENTIFIER=b"),
         JournalQuery.argv(List.of("journalctl"), "jrkt-x.service", List.of("a", "b"), q));
   }

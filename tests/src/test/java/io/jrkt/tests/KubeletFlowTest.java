@@ -33,7 +33,7 @@ class KubeletFlowTest extends NodeTest {
         + imageId + "\"}}],\"annotations\":["
         + "{\"name\":\"rkt.kubernetes.io/managed-by-kubelet\",\"value\":\"true\"},"
         + "{\"name\":\"io.kubernetes.pod.uid\",\"value\":\"" + podUid + "\"},"
-        + "{\"name\":\"io.kubernetes.pod.name\",\"value\":\"frontend\"},"
+        + "{\"name\":\"io.kubernetes.pod.name\",\"value\":\"web\"},"
         + "{\"name\":\"io.kubernetes.pod.namespace\",\"value\":\"default\"},"
         + "{\"name\":\"io.kubernetes.container.name\",\"value\":\"POD\"},"
         + "{\"name\":\"rkt.kubernetes.io/restart-count\",\"value\":\"1\"}]}");
@@ -46,14 +46,16 @@ class KubeletFlowTest extends NodeTest {
     assertTrue(Ids.isUuid(uuid), prepared.toString());
 
     String unit = "k8s_" + uuid + ".service";
+    // The pod is named like its container, so the unit's SyslogIdentifier is the app's name:
+    // logs must still show only the app's lines.
     Path finished = jrkt.work().resolve("finished-" + uuid);
     Path unitFile = Path.of("/proc/" + node.pid() + "/root/run/systemd/system/" + unit);
-    Files.writeString(unitFile, "[Unit]\nDescription=frontend\n\n[Service]\n"
+    Files.writeString(unitFile, "[Unit]\nDescription=web\n\n[Service]\n"
         + "ExecStart=" + rkt + " " + String.join(" ", globals) + " run-prepared --net=host"
-        + " --hostname=frontend " + uuid + "\n"
+        + " --hostname=web " + uuid + "\n"
         + "ExecStopPost=/usr/bin/touch " + finished + "\n"
-        + "KillMode=mixed\nTimeoutStopSec=30s\nSyslogIdentifier=frontend\n\n"
-        + "[X-Kubernetes]\nPodUID=" + podUid + "\nPodName=frontend\nPodNamespace=default\n"
+        + "KillMode=mixed\nTimeoutStopSec=30s\nSyslogIdentifier=web\n\n"
+        + "[X-Kubernetes]\nPodUID=" + podUid + "\nPodName=web\nPodNamespace=default\n"
         + "PodHostNetwork=true\nPodNetworkNamespace=\n");
     try {
       busctl("Reload");
