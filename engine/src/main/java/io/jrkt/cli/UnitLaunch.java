@@ -56,6 +56,9 @@ final class UnitLaunch {
       throw new CliException("--interactive cannot be used with --unit: the pod runs under "
           + "systemd, without a terminal");
     }
+    if (!f.getString("unit-name").isEmpty()) {
+      unitName(f, null); // refused before any pod is prepared
+    }
     return true;
   }
 

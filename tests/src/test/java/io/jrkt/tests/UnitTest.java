@@ -106,6 +106,22 @@ class UnitTest extends NodeTest {
   }
 
   @Test
+  void badUnitFlagsAreRefusedBeforeAnyPodIsMade() {
+    Path aci = image("example.com/unit-badflags", "true");
+    List<String> before = jrkt.podDirs();
+    for (List<String> flags : List.of(List.of("--unit", "--unit-name=has space"),
+        List.of("--unit-name=x"), List.of("--unit", "--interactive"))) {
+      List<String> cmd = new java.util.ArrayList<>(List.of(Jrkt.INSECURE, "run", Jrkt.FLY));
+      cmd.addAll(flags);
+      cmd.add(aci.toString());
+      Result r = jrkt.run(cmd);
+      assertEquals(254, r.exit(), r.toString());
+      assertEquals(1, r.errLines().size(), r.toString());
+    }
+    assertEquals(before, jrkt.podDirs());
+  }
+
+  @Test
   void aFailedUnitIsReportedAndGcResetsIt() {
     Path aci = image("example.com/unit-fails", "echo failing; exit 3");
     List<String> started = runUnit(Jrkt.FLY, List.of(), aci);
