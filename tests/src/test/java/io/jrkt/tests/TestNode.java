@@ -38,12 +38,16 @@ final class TestNode implements AutoCloseable {
   private final Path cgroup;
   private final Process unshare;
   private final long systemdPid;
+  /** Tears the node down if the test JVM ends (e.g. a timeout) before close() ran. */
+  private final Thread onExit = new Thread(this::teardown, "test-node-teardown");
+  private boolean closed;
 
   private TestNode(Path dir, Path cgroup, Process unshare, long systemdPid) {
     this.dir = dir;
     this.cgroup = cgroup;
     this.unshare = unshare;
     this.systemdPid = systemdPid;
+    Runtime.getRuntime().addShutdownHook(onExit);
   }
 
   /** Boots a node whose files live in a new directory under {@code parent}. */
@@ -184,6 +188,19 @@ final class TestNode implements AutoCloseable {
    */
   @Override
   public void close() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(onExit);
+    } catch (IllegalStateException e) {
+      // the JVM is shutting down: the hook runs teardown
+    }
+    teardown();
+  }
+
+  private synchronized void teardown() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     if (systemdPid > 0 && isChildOf(systemdPid, unshare.pid())) {
       Jrkt.exec(List.of("kill", "-9", Long.toString(systemdPid)));
     }
