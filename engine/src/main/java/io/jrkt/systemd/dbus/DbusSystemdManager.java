@@ -29,6 +29,8 @@ public final class DbusSystemdManager implements SystemdManager {
   private static final String UNIT_IFACE = "org.freedesktop.systemd1.Unit";
   private static final String SERVICE_IFACE = "org.freedesktop.systemd1.Service";
   private static final String JOB_IFACE = "org.freedesktop.systemd1.Job";
+  /** dbus-java's retry interval: a timeout of one interval means a single attempt. */
+  private static final int CONNECT_ATTEMPT_MS = 500;
   /** waitpid's si_code for a normal exit: ExecMainCode says how the main process ended. */
   private static final int CLD_EXITED = 1;
 
@@ -46,7 +48,10 @@ public final class DbusSystemdManager implements SystemdManager {
   public static DbusSystemdManager connect(String address) throws SystemdException {
     DBusConnection c;
     try {
-      c = DBusConnectionBuilder.forAddress(address).withShared(false).build();
+      // One connection attempt: dbus-java retries every 500 ms up to the transport timeout
+      // (10 s by default), and a missing socket does not appear by waiting.
+      c = DBusConnectionBuilder.forAddress(address).withShared(false).transportConfig()
+          .withTimeout(CONNECT_ATTEMPT_MS).back().build();
     } catch (DBusException | DBusExecutionException | IllegalArgumentException e) {
       throw new SystemdException(Kind.BUS_UNREACHABLE, "cannot reach systemd on the bus at "
           + address + ": " + reason(e), e);
