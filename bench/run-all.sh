@@ -26,7 +26,7 @@ cleanup() {
 trap cleanup EXIT
 
 status=0
-for b in run fetch list nspawn overlay; do
+for b in run fetch list nspawn overlay units logs; do
   sh "$here/$b.sh" "$work" || { echo "bench: $b failed" >&2; status=1; }
 done
 
@@ -40,6 +40,10 @@ nspawn_ms=$(value '^jrkt run, nspawn, /bin/true')
 nspawn3_ms=$(value '^jrkt run, nspawn, 3 apps')
 enter_ms=$(value '^jrkt enter, nspawn')
 setup_ms=$(value '^root set-up')
+unit_ms=$(value '^jrkt run --unit')
+logs_ms=$(value '^jrkt logs --lines=1000')
+follow_ms=$(value '^jrkt logs --follow')
+follow_rate=$( [ -n "$follow_ms" ] && awk -v ms="$follow_ms" 'BEGIN { printf "%d", 100000 / (ms / 1000) }' || true)
 verdict() { # verdict VALUE LIMIT
   if [ -z "$1" ] || [ -z "$2" ]; then echo "not measured"; return; fi
   awk -v v="$1" -v l="$2" 'BEGIN { print (v <= l) ? "met" : "missed" }'
@@ -89,10 +93,13 @@ mkdir -p "$root/docs"
   echo "| nspawn run of 3 apps ≤ 1.5 × 1 app (${nspawn3_limit:-?} ms) | ${nspawn3_ms:-?} ms | $(verdict "$nspawn3_ms" "$nspawn3_limit") |"
   echo "| enter of /bin/true (nspawn pod) ≤ 150 ms | ${enter_ms:-?} ms | $(verdict "$enter_ms" 150) |"
   echo "| root set-up of a 2nd pod of an image (overlays) ≤ 20 ms | ${setup_ms:-?} ms | $(verdict "$setup_ms" 20) |"
+  echo "| run --unit until the unit is active ≤ 300 ms | ${unit_ms:-?} ms | $(verdict "$unit_ms" 300) |"
+  echo "| logs --lines=1000 of a pod that printed 100,000 lines ≤ 500 ms | ${logs_ms:-?} ms | $(verdict "$logs_ms" 500) |"
+  echo "| logs --follow ≥ 50,000 lines/s | ${follow_rate:-?} lines/s | $( [ -n "$follow_rate" ] && awk -v r="$follow_rate" 'BEGIN { print (r >= 50000) ? "met" : "missed" }' || echo "not measured") |"
   echo
   echo "## Results"
   echo
-  for group in run fetch list nspawn overlay; do
+  for group in run fetch list nspawn overlay units logs; do
     echo "### $group"
     echo
     echo "| what | median | peak RSS | runs |"

@@ -15,6 +15,8 @@ busybox-static
 umoci
 gnupg
 systemd-container
+systemd
+dbus
 util-linux
 iproute2
 containernetworking-plugins

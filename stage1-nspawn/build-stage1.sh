@@ -27,7 +27,8 @@ mkdir -p "$work/generated"
 "$here/gen-syscall-table.sh" "$work/generated/syscall_table.h"
 ${CC:-gcc} -static -O2 -Wall -Werror -s -I"$shared" -I"$work/generated" \
   -o "$work/rootfs/init" "$src"/*.c \
-  "$shared/util.c" "$shared/plan.c" "$shared/mounts.c" "$shared/gc.c" "$shared/entry.c"
+  "$shared/util.c" "$shared/plan.c" "$shared/mounts.c" "$shared/gc.c" "$shared/entry.c" \
+  "$shared/journal.c"
 chmod 0755 "$work/rootfs/init"
 for entrypoint in supervisor enter stop gc; do
   ln "$work/rootfs/init" "$work/rootfs/$entrypoint"

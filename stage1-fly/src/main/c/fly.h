@@ -175,6 +175,16 @@ void enter_exec(char **cmd, char **env, const char *app) __attribute__((noreturn
 
 /* ---- the entrypoints ---- */
 
+/* journal.c: journald's stream socket, and whether the pod runs in a unit that logs to it. */
+#define JOURNAL_STDOUT_SOCKET "/run/systemd/journal/stdout"
+int journal_wanted(void);
+/* The service unit this process runs in (malloc'd), from /proc/self/cgroup; NULL if none. */
+char *journal_own_unit(void);
+/* Connects the calling process's stdout and stderr to journald at socket_path with app as
+ * SYSLOG_IDENTIFIER and unit (may be NULL) as the unit; returns 1, or 0 (output unchanged)
+ * when that is not possible. */
+int journal_attach_app(const char *socket_path, const char *app, const char *unit);
+
 int run_main(int argc, char **argv);
 int enter_main(int argc, char **argv);
 int stop_main(int argc, char **argv);

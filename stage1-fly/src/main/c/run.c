@@ -40,13 +40,16 @@ static void write_number(const char *path, long value) {
 
 /* In the child: becomes the app. Never returns. */
 static void exec_app(const struct plan_app *app, int rootfd, int lock_fd, int ready_fd,
-                     int go_fd, pid_t parent) {
+                     int go_fd, pid_t parent, int journal, const char *unit) {
   for (size_t i = 0; i < NFORWARDED; i++) {
     signal(forwarded_signals[i], SIG_DFL);
   }
   setpgid(0, 0);
   if (fcntl(lock_fd, F_SETFD, FD_CLOEXEC) != 0) {
     die_errno("app \"%s\": keep the pod lock from the app", app->name);
+  }
+  if (journal) {
+    journal_attach_app(JOURNAL_STDOUT_SOCKET, app->name, unit);
   }
   app_become(app, rootfd);
   /* After app_become: a credential change clears it. Without it a SIGKILLed parent would leave
@@ -120,6 +123,9 @@ int run_main(int argc, char **argv) {
   char status_path[PATH_MAX];
   snprintf(status_path, sizeof status_path, "%s/%s", FLY_STATUS_DIR, app->name);
 
+  /* In a systemd unit logging to the journal, the app's lines go there under its own name. */
+  int journal = journal_wanted();
+  char *unit = journal ? journal_own_unit() : NULL;
   mounts_private_namespace();
   int rootfd = mounts_prepare_app(app);
 
@@ -151,7 +157,7 @@ int run_main(int argc, char **argv) {
   if (child == 0) {
     close(ready[0]);
     close(go[1]);
-    exec_app(app, rootfd, lock_fd, ready[1], go[0], parent);
+    exec_app(app, rootfd, lock_fd, ready[1], go[0], parent, journal, unit);
   }
   close(ready[1]);
   close(go[0]);

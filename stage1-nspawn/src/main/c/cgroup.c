@@ -40,8 +40,10 @@ static int cgroup_roots(const char *roots[2]) {
   return n;
 }
 
-/* Our cgroup in the systemd hierarchy (the one nspawn goes by), else the unified one. */
-static char *own_cgroup(void) {
+/* Our cgroup in the systemd hierarchy (the one nspawn goes by), else the unified one; only the
+ * unified one when that is the only hierarchy mounted (a pure cgroup2 host still lists v1
+ * hierarchies the kernel has, with paths that mean nothing there). */
+static char *own_cgroup(int unified_only) {
   char *text = read_file("/proc/self/cgroup", NULL);
   if (text == NULL) {
     die_errno("read /proc/self/cgroup");
@@ -58,7 +60,7 @@ static char *own_cgroup(void) {
       }
     }
   }
-  const char *path = systemd != NULL ? systemd : unified;
+  const char *path = systemd != NULL && !unified_only ? systemd : unified;
   if (path == NULL || path[0] != '/') {
     die("/proc/self/cgroup names neither a systemd nor a unified cgroup");
   }
@@ -88,7 +90,7 @@ void cgroup_enter_pod(const char *uuid) {
     debugf("init: no systemd or unified cgroup hierarchy; the pod gets no cgroup of its own");
     return;
   }
-  char *own = own_cgroup();
+  char *own = own_cgroup(nroots == 1 && strcmp(roots[0], "/sys/fs/cgroup") == 0);
   char rel[PATH_MAX];
   const char *base = own + strspn(own, "/");
   snprintf(rel, sizeof rel, "%s%srkt-%s", base, base[0] != '\0' ? "/" : "", uuid);

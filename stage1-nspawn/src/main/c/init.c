@@ -180,10 +180,16 @@ int nspawn_init_main(int argc, char **argv) {
   add(&b, "-D");
   add(&b, "%s/%s", pod_dir, NSPAWN_STAGE1_ROOTFS);
   add(&b, "--machine=rkt-%s", flags.uuid);
-  int systemd_is_pid1 = access("/run/systemd/system", F_OK) == 0;
+  /* Registering needs systemd-machined as well (a node may run systemd without it). */
+  int systemd_is_pid1 = access("/run/systemd/system", F_OK) == 0 &&
+                        access("/run/systemd/machines", F_OK) == 0;
   if (systemd_is_pid1) {
     debugf("run: systemd is PID 1: registering the pod as machine rkt-%s", flags.uuid);
     add(&b, "--register=yes");
+    if (getenv("INVOCATION_ID") != NULL) {
+      /* In a service (run --unit, the kubelet's k8s_UUID.service): stay in its cgroup. */
+      add(&b, "--keep-unit");
+    }
   } else {
     debugf("run: systemd is not PID 1: --register=no --keep-unit, in a cgroup of our own");
     add(&b, "--register=no");
@@ -238,6 +244,13 @@ int nspawn_init_main(int argc, char **argv) {
     setenv("SYSTEMD_LOG_LEVEL", run_on_tmpfs ? "err" : "crit", 1);
   }
   setenv("SYSTEMD_NSPAWN_CONTAINER_SERVICE", "rkt", 1);
+  /* On a cgroup2-only host the container gets cgroup2 only: without this, nspawn finds no
+   * systemd in the stage1 tree, gives the container a legacy name=systemd hierarchy and makes
+   * cgroups in the kernel's v1 hierarchy, which a cgroup2 host does not clean up. */
+  struct statfs cg;
+  if (statfs("/sys/fs/cgroup", &cg) == 0 && cg.f_type == CGROUP2_SUPER_MAGIC) {
+    setenv("SYSTEMD_NSPAWN_UNIFIED_HIERARCHY", "1", 1);
+  }
 
   /* Bind volumes: staged under /rkt/volumes by nspawn, mounted into the apps by the supervisor
    * (which resolves targets inside each app root and makes them read-only as the plan says). */
@@ -258,8 +271,21 @@ int nspawn_init_main(int argc, char **argv) {
     }
   }
   add_isolators(&b, &plan, &flags);
+  /* In a unit logging to the journal: journald's socket directory goes into the container,
+   * where the supervisor connects each app to it (journal.c). */
+  int journal = journal_wanted();
+  if (journal) {
+    add(&b, "--bind=/run/systemd/journal:%s", NSPAWN_JOURNAL_DIR);
+  }
   add(&b, "--");
   add(&b, "/supervisor");
+  if (journal) {
+    add(&b, "--journal-socket=%s/stdout", NSPAWN_JOURNAL_DIR);
+    char *unit = journal_own_unit(); /* the container's cgroup namespace hides it */
+    if (unit != NULL) {
+      add(&b, "--journal-unit=%s", unit);
+    }
+  }
   if (fly_debug_enabled) {
     add(&b, "--debug");
   }

@@ -41,6 +41,8 @@ int cgroup_remove_app_limits(const char *uuid);
 
 /* Where /init binds an app's cgroups into the container: CGROUPS/<app index>/{memory,cpu}. */
 #define NSPAWN_CGROUPS_DIR "/rkt/cgroups"
+/* Where journald's socket directory is bound in the container when the pod runs in a unit. */
+#define NSPAWN_JOURNAL_DIR "/rkt/journal"
 
 /* hostname, hosts, hosts-fallback and resolv.conf for the apps (see dns.c). */
 #define NSPAWN_DNS_IN_CONTAINER "/rkt/dns"

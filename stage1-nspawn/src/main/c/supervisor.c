@@ -77,7 +77,8 @@ static void join_app_cgroups(const struct plan_app *app, size_t index) {
 
 /* In the child: becomes the app. Never returns. */
 static void exec_app(const struct plan_app *app, size_t index, int rootfd, int sole_app,
-                     int restrict_caps, int filter_syscalls) {
+                     int restrict_caps, int filter_syscalls, const char *journal_socket,
+                     const char *journal_unit) {
   sigset_t none;
   sigemptyset(&none);
   setpgid(0, 0);
@@ -90,6 +91,7 @@ static void exec_app(const struct plan_app *app, size_t index, int rootfd, int s
     tcsetpgrp(STDIN_FILENO, getpid());
   }
   join_app_cgroups(app, index);
+  journal_attach_app(journal_socket, app->name, journal_unit);
   isolators_before_setuid(app, restrict_caps);
   app_become(app, rootfd);
   isolators_before_exec(app, restrict_caps);
@@ -124,6 +126,8 @@ static void record_status(const struct plan_app *app, int code) {
 int nspawn_supervisor_main(int argc, char **argv) {
   int restrict_caps = 1;
   int filter_syscalls = 1;
+  const char *journal_socket = NULL;
+  const char *journal_unit = NULL;
   for (int i = 1; i < argc; i++) {
     int on;
     if (flag_bool(argv[i], "--debug", &on)) {
@@ -132,6 +136,10 @@ int nspawn_supervisor_main(int argc, char **argv) {
       restrict_caps = !on;
     } else if (flag_bool(argv[i], "--disable-seccomp", &on)) {
       filter_syscalls = !on;
+    } else if (strncmp(argv[i], "--journal-socket=", 17) == 0) {
+      journal_socket = argv[i] + 17;
+    } else if (strncmp(argv[i], "--journal-unit=", 15) == 0) {
+      journal_unit = argv[i] + 15;
     } else {
       die("supervisor: unknown argument %s", argv[i]);
     }
@@ -181,7 +189,7 @@ int nspawn_supervisor_main(int argc, char **argv) {
         }
       }
       exec_app(&apps[a].app, a, rootfds[a], plan.napps == 1, restrict_caps,
-               filter_syscalls);
+               filter_syscalls, journal_socket, journal_unit);
     }
     setpgid(pid, pid);
     close(rootfds[a]);

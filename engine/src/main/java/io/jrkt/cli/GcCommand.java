@@ -32,6 +32,7 @@ final class GcCommand implements Command {
         .string("expire-prepared", "24h0m0s", "duration to wait before expiring prepared pods")
         .bool("mark-only", "if set to true, then the exited/aborted pods will be moved to the "
             + "garbage directories without actually deleting them");
+    PodUnits.defineBusFlag(flags);
   }
 
   @Override
@@ -46,11 +47,11 @@ final class GcCommand implements Command {
     }
     Duration grace = duration(flags, "grace-period");
     Duration expire = duration(flags, "expire-prepared");
-    PodGc gc = new PodGc(new PodStore(ctx.dataDir()),
-        new PodGc.Stage1Options(ctx.debug(), ctx.localConfig()), events(ctx, "gc"),
-        PodNetworking.teardown(ctx, "gc"));
+    PodStore store = new PodStore(ctx.dataDir());
     PodGc.Result result;
-    try {
+    try (PodUnits.FailedUnitReset units = new PodUnits.FailedUnitReset(flags, ctx)) {
+      PodGc gc = new PodGc(store, new PodGc.Stage1Options(ctx.debug(), ctx.localConfig()),
+          withUnitReset(events(ctx, "gc"), store, units), PodNetworking.teardown(ctx, "gc"));
       result = gc.collect(grace, expire, flags.getBool("mark-only"));
     } catch (PodException e) {
       throw new CliException(e.getMessage());
@@ -72,6 +73,32 @@ final class GcCommand implements Command {
     } catch (DurationException e) {
       throw new CliException("invalid --" + name + ": " + e.getMessage());
     }
+  }
+
+  /** Before a pod is deleted, the failed state of its unit (if it ran as one) is cleared. */
+  private static PodGc.Events withUnitReset(PodGc.Events events, PodStore store,
+      PodUnits.FailedUnitReset units) {
+    return new PodGc.Events() {
+      @Override
+      public void marked(PodUuid uuid, String message) {
+        events.marked(uuid, message);
+      }
+
+      @Override
+      public void collecting(PodUuid uuid) {
+        try {
+          units.reset(store.get(uuid));
+        } catch (PodException e) {
+          // gone already: nothing to reset
+        }
+        events.collecting(uuid);
+      }
+
+      @Override
+      public void warning(String message) {
+        events.warning(message);
+      }
+    };
   }
 
   /** Progress as rkt printed it: marks on stderr, collections on stdout. */

@@ -29,6 +29,7 @@ final class RunCommand implements Command {
   public void define(Flags flags) {
     RunFlags.definePod(flags);
     RunFlags.defineRun(flags);
+    UnitLaunch.define(flags);
   }
 
   @Override
@@ -45,8 +46,15 @@ final class RunCommand implements Command {
   public int run(Context ctx, Flags flags, List<String> args) throws CliException {
     PodSetup.Request request = RunFlags.podRequest(flags, args, true);
     RunOptions options = RunFlags.runOptions(ctx, flags, request.dns());
+    UnitLaunch.PendingConnection systemd = UnitLaunch.wanted(flags)
+        ? UnitLaunch.connectEarly(flags) : null;
     PodSetup.Prepared p = PodLaunch.prepare(ctx, name(), flags, request);
+    if (systemd != null) {
+      PodLaunch.finish(p, false);
+      return UnitLaunch.start(ctx, name(), flags, p.pod().uuid(), systemd);
+    }
     Path dir = PodLaunch.finish(p, true);
+    UnitLaunch.adoptCurrentUnit(dir, System.getenv());
     try {
       if (!dir.equals(p.runDir())) {
         throw new CliException("pod " + p.pod().uuid() + " runs in " + dir + ", not in "

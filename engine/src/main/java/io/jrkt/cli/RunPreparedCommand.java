@@ -30,6 +30,7 @@ final class RunPreparedCommand implements Command {
   @Override
   public void define(Flags flags) {
     RunFlags.defineRun(flags);
+    UnitLaunch.define(flags);
   }
 
   @Override
@@ -51,6 +52,13 @@ final class RunPreparedCommand implements Command {
     }
     RunOptions options = RunFlags.runOptions(ctx, flags, dns);
     PodStore pods = new PodStore(ctx.dataDir());
+    if (UnitLaunch.wanted(flags)) {
+      try {
+        return UnitLaunch.start(ctx, name(), flags, pods.resolve(args.get(0)));
+      } catch (PodException e) {
+        throw new CliException(e.getMessage(), e);
+      }
+    }
     PreparedPod pod;
     try {
       PodUuid uuid = pods.resolve(args.get(0));
@@ -64,6 +72,7 @@ final class RunPreparedCommand implements Command {
         throw new CliException("--interactive can only be used with a pod of one app");
       }
       dns.write(pod.dir());
+      UnitLaunch.adoptCurrentUnit(pod.dir(), System.getenv());
       io.jrkt.pod.Stage1Entrypoints entrypoints = PodLaunch.entrypointsOf(pod.dir());
       RunOptions netOptions = PodNetworking.setUp(ctx, name(), pod.dir(), pod.uuid().value(),
           io.jrkt.stage1.Stage1Flavor.of(entrypoints.imageName()), manifest, options);

@@ -66,6 +66,7 @@ final class StatusCommand implements Command {
             + "a duration, waits at most that long");
     OutputFormat.define(flags);
     PodArgs.defineUuidFile(flags);
+    PodUnits.defineBusFlag(flags);
   }
 
   @Override
@@ -95,8 +96,19 @@ final class StatusCommand implements Command {
       }
       if (format == OutputFormat.TABBED) {
         print(ctx.out(), pod);
+        java.util.Optional<io.jrkt.systemd.UnitRecord> unit = PodUnits.record(store, pod);
+        if (unit.isPresent()) {
+          ctx.out().print("unit=" + unit.get().name() + "\nunit-state="
+              + PodUnits.state(flags, unit.get(), ctx) + "\n");
+        }
       } else {
-        ctx.out().println(PodJson.write(PodJson.of(pod), format == OutputFormat.JSON_PRETTY));
+        Map<String, Object> json = PodJson.of(pod);
+        java.util.Optional<io.jrkt.systemd.UnitRecord> unit = PodUnits.record(store, pod);
+        if (unit.isPresent()) {
+          json.put("unit", unit.get().name().value());
+          json.put("unit_state", PodUnits.state(flags, unit.get(), ctx));
+        }
+        ctx.out().println(PodJson.write(json, format == OutputFormat.JSON_PRETTY));
       }
     } catch (PodWaitTimeoutException e) {
       throw new CliException("timed out after " + Durations.format(e.timeout())

@@ -35,6 +35,7 @@ final class StopCommand implements Command {
   public void define(Flags flags) {
     flags.bool("force", "forced stopping");
     PodArgs.defineUuidFile(flags);
+    PodUnits.defineBusFlag(flags);
   }
 
   @Override
@@ -47,11 +48,11 @@ final class StopCommand implements Command {
     PodStore store = new PodStore(ctx.dataDir());
     boolean force = flags.getBool("force");
     return PodArgs.forEachPod(ctx, name(), flags, args, store,
-        uuid -> stop(ctx, store.get(uuid), force));
+        uuid -> stop(ctx, flags, store.get(uuid), force));
   }
 
   /** Stops one pod; false (with a note) if it had already stopped. */
-  private static boolean stop(Context ctx, Pod pod, boolean force)
+  private static boolean stop(Context ctx, Flags flags, Pod pod, boolean force)
       throws CliException, PodException {
     if (pod.state() != PodState.RUNNING) {
       if (pod.state().afterRun()) {
@@ -60,6 +61,11 @@ final class StopCommand implements Command {
       }
       throw new CliException("pod \"" + pod.uuid() + "\" is not running (state: "
           + pod.state().label() + ")");
+    }
+    // A pod that runs as a unit is stopped through systemd, which then knows why it ended.
+    java.util.Optional<io.jrkt.systemd.UnitRecord> unit = PodUnits.record(pod);
+    if (unit.isPresent() && PodUnits.stop(flags, unit.get(), force)) {
+      return true;
     }
     Path stop = Stage1Entrypoints.read(pod.dir()).stopPath(pod.dir()).orElseThrow(() ->
         new CliException("error stopping \"" + pod.uuid()

@@ -32,16 +32,57 @@ final class Jrkt implements AutoCloseable {
   private final Path data;
   private final Path work;
   private final AtomicInteger outputs = new AtomicInteger();
+  /** Put before the launcher, e.g. nsenter into a test node's namespaces; empty by default. */
+  private final List<String> prefix;
 
-  private Jrkt(Path launcher, Path root) {
+  private Jrkt(Path launcher, Path root, List<String> prefix) {
     this.launcher = launcher;
     this.root = root;
     this.data = root.resolve("data");
     this.work = root.resolve("work");
+    this.prefix = List.copyOf(prefix);
+  }
+
+  /**
+   * A harness whose temp dir is under {@code parent} and whose commands run behind
+   * {@code prefix} (a test node's {@code nsenter}): the node has its own /tmp.
+   */
+  static Jrkt create(Class<?> testClass, Path parent, List<String> prefix) {
+    Path launcher = checkedLauncher();
+    try {
+      Files.createDirectories(parent);
+      Path root = Files.createTempDirectory(parent, "jrkt-ft-" + testClass.getSimpleName()
+          + "-");
+      Jrkt j = new Jrkt(launcher, root, prefix);
+      Files.createDirectories(j.work);
+      return j;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  Path root() {
+    return root;
+  }
+
+  Path launcher() {
+    return launcher;
   }
 
   /** Checks the preconditions (root, a built launcher, busybox) and makes the temp dir. */
   static Jrkt create(Class<?> testClass) {
+    Path launcher = checkedLauncher();
+    try {
+      Path root = Files.createTempDirectory("jrkt-ft-" + testClass.getSimpleName() + "-");
+      Jrkt j = new Jrkt(launcher, root, List.of());
+      Files.createDirectories(j.work);
+      return j;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Path checkedLauncher() {
     String binProperty = System.getProperty("jrkt.bin", "");
     if (binProperty.isBlank() || binProperty.contains("${")) {
       throw new IllegalStateException("system property jrkt.bin (the directory of the built "
@@ -57,14 +98,7 @@ final class Jrkt implements AutoCloseable {
     if (!Files.isExecutable(Aci.BUSYBOX)) {
       throw new IllegalStateException(Aci.BUSYBOX + " is missing (install busybox-static)");
     }
-    try {
-      Path root = Files.createTempDirectory("jrkt-ft-" + testClass.getSimpleName() + "-");
-      Jrkt j = new Jrkt(launcher, root);
-      Files.createDirectories(j.work);
-      return j;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return launcher;
   }
 
   Path data() {
@@ -90,7 +124,7 @@ final class Jrkt implements AutoCloseable {
 
   /** Starts {@code jrkt --dir=DATA ARGS...}; stdin is /dev/null, output goes to files. */
   Running start(List<String> args) {
-    List<String> cmd = new ArrayList<>();
+    List<String> cmd = new ArrayList<>(prefix);
     cmd.add(launcher.toString());
     cmd.add("--dir=" + data);
     cmd.addAll(args);
@@ -125,6 +159,11 @@ final class Jrkt implements AutoCloseable {
 
     Process process() {
       return process;
+    }
+
+    /** Where its stdout goes, to watch a long-running command's output. */
+    Path outFile() {
+      return out;
     }
 
     /** SIGKILL, as `kill -9` does; children that were exec'd from it are the same process. */
