@@ -84,7 +84,12 @@ public final class LayerApplier {
     if (name.startsWith("/")) {
       throw new UnsafeEntryException(what, name, "absolute path");
     }
-    String path = ArchivePaths.normalize(what, ArchivePaths.ROOTFS_PREFIX + name);
+    String path;
+    try {
+      path = ArchivePaths.normalize(what, ArchivePaths.ROOTFS_PREFIX + name);
+    } catch (UnsafeEntryException ex) {
+      throw new UnsafeEntryException(what, name, ex.reason());
+    }
     String base = path.substring(path.lastIndexOf('/') + 1);
     if (base.startsWith(WHITEOUT)) {
       whiteout(path, base, name, what, builder, thisLayer);
