@@ -127,12 +127,19 @@ public final class RegistryClient {
   }
 
   RegistryException unreachable(String what, IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException) {
+        return new RegistryException(image, "cannot fetch " + what + " from registry "
+            + ref.host() + ": TLS failed (" + t.getMessage() + "); for a registry that speaks"
+            + " plain HTTP, pass --insecure-options=http", RegistryException.NOT_HTTP, e);
+      }
+    }
     String why = e instanceof ConnectException ? "connection refused"
         : e instanceof InterruptedIOException ? "timed out"
         : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     if (e.getMessage() != null && e.getMessage().contains("HTTP/1.1 header parser")) {
-      why = "the answer is not HTTP (does it speak HTTPS? use --insecure-options=http for"
-          + " a plain HTTP registry)";
+      return new RegistryException(image, "cannot fetch " + what + " from registry "
+          + ref.host() + ": the answer is not HTTP", RegistryException.NOT_HTTP, e);
     }
     return new RegistryException(image, "cannot fetch " + what + " from registry " + ref.host()
         + ": " + why, 0, e);

@@ -5,6 +5,9 @@ import io.jrkt.oci.OciImageException;
 /** The registry refused or failed a request, or could not be reached. */
 public class RegistryException extends OciImageException {
   private static final long serialVersionUID = 1L;
+  /** {@link #status()} when the other end does not speak (plain) HTTP: trying again is vain. */
+  public static final int NOT_HTTP = -1;
+
   private final int status;
 
   public RegistryException(String image, String reason, int status, Throwable cause) {
@@ -12,7 +15,7 @@ public class RegistryException extends OciImageException {
     this.status = status;
   }
 
-  /** The HTTP status, or 0 when there was no answer. */
+  /** The HTTP status, 0 when there was no answer, {@link #NOT_HTTP} when it was not HTTP. */
   public int status() {
     return status;
   }
