@@ -8,9 +8,7 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -24,13 +22,14 @@ import java.util.Optional;
  */
 public final class RegistryClient {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
+  /** A registry that sends nothing for this long is treated as a dropped connection. */
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
   private static final int MAX_TOKEN_BYTES = 1 << 20;
 
   private final String image;
   private final DockerReference ref;
   private final String base;
   private final Credentials credentials;
-  private final HttpClient http;
   private volatile String authorization;
 
   /**
@@ -44,21 +43,12 @@ public final class RegistryClient {
     this.ref = ref;
     this.base = (plainHttp ? "http://" : "https://") + ref.host() + "/v2/" + ref.repository();
     this.credentials = credentials;
-    this.http = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(CONNECT_TIMEOUT)
-        .followRedirects(HttpClient.Redirect.NORMAL)
-        .build();
   }
 
   /** A response whose body is still to be read (and closed by the caller). */
-  public record Response(int status, HttpResponse<InputStream> raw) {
+  public record Response(int status, HttpURLConnection raw, InputStream body) {
     public Optional<String> header(String name) {
-      return raw.headers().firstValue(name);
-    }
-
-    public InputStream body() {
-      return raw.body();
+      return Optional.ofNullable(raw.getHeaderField(name));
     }
   }
 
@@ -106,23 +96,33 @@ public final class RegistryClient {
         + " for " + what + detail, r.status, null);
   }
 
+  /**
+   * One request. {@link HttpURLConnection} rather than {@code java.net.http}: the latter's
+   * selector thread, executor and flow plumbing cost a CLI start about half a second of CPU and
+   * every body buffer a hand-over between threads; this reads the socket in the calling thread
+   * and keeps connections alive between requests all the same.
+   */
   private Response send(String url, Map<String, String> headers, String auth, String what)
       throws RegistryException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).GET()
-        .header("User-Agent", "jrkt");
-    headers.forEach(b::header);
-    if (auth != null) {
-      b.header("Authorization", auth);
-    }
     try {
-      HttpResponse<InputStream> resp = http.send(b.build(),
-          HttpResponse.BodyHandlers.ofInputStream());
-      return new Response(resp.statusCode(), resp);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RegistryException(image, "interrupted while fetching " + what, 0, e);
+      HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+      c.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+      c.setReadTimeout((int) READ_TIMEOUT.toMillis());
+      c.setInstanceFollowRedirects(true);
+      c.setUseCaches(false);
+      c.setRequestProperty("User-Agent", "jrkt");
+      headers.forEach(c::setRequestProperty);
+      if (auth != null) {
+        c.setRequestProperty("Authorization", auth);
+      }
+      int status = c.getResponseCode();
+      InputStream body = status < 400 ? c.getInputStream() : c.getErrorStream();
+      return new Response(status, c, body != null ? body : InputStream.nullInputStream());
     } catch (IOException e) {
       throw unreachable(what, e);
+    } catch (IllegalArgumentException e) {
+      throw new RegistryException(image, "invalid registry URL " + url + ": " + e.getMessage(),
+          RegistryException.NOT_HTTP, e);
     }
   }
 
@@ -137,7 +137,7 @@ public final class RegistryClient {
     String why = e instanceof ConnectException ? "connection refused"
         : e instanceof InterruptedIOException ? "timed out"
         : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    if (e.getMessage() != null && e.getMessage().contains("HTTP/1.1 header parser")) {
+    if (e.getMessage() != null && e.getMessage().contains("Invalid Http response")) {
       return new RegistryException(image, "cannot fetch " + what + " from registry "
           + ref.host() + ": the answer is not HTTP", RegistryException.NOT_HTTP, e);
     }

@@ -174,8 +174,9 @@ public final class RegistrySource implements ImageSource {
                 + sink.written() + " of " + d.size() + " bytes)", e);
           }
           if (sink.written() < d.size()) {
-            throw new RegistryException(argument, "registry " + ref.host() + " ended blob "
-                + d.digest() + " after " + sink.written() + " of " + d.size() + " bytes", 0, null);
+            throw new RegistryException(argument, "cannot fetch blob " + d.digest()
+                + " from registry " + ref.host() + ": the transfer broke off after "
+                + sink.written() + " of " + d.size() + " bytes", 0, null);
           }
           sink.verify();
           return;
