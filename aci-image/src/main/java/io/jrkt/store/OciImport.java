@@ -1,5 +1,6 @@
 package io.jrkt.store;
 
+import io.jrkt.aci.CorruptArchiveException;
 import io.jrkt.aci.ImageException;
 import io.jrkt.aci.TreeBuilder;
 import io.jrkt.appc.AppcException;
@@ -141,6 +142,7 @@ final class OciImport {
     Path layers = Files.createDirectory(ws.resolve("layers"));
     Map<String, Path> files = new LinkedHashMap<>();
     Map<String, Future<?>> pending = new LinkedHashMap<>();
+    Map<String, GrowingBlob> growing = new LinkedHashMap<>();
     ExecutorService pool = Executors.newFixedThreadPool(options.parallelDownloads(), r -> {
       Thread t = new Thread(r, "oci-fetch");
       t.setDaemon(true);
@@ -155,26 +157,52 @@ final class OciImport {
         Path dest = layers.resolve(key);
         files.put(key, dest);
         if (linkStored(key, dest, d.size())) {
+          growing.put(key, GrowingBlob.whole(dest));
           continue;
         }
+        GrowingBlob g = new GrowingBlob(dest);
+        growing.put(key, g);
         pending.put(key, pool.submit(() -> {
-          source.fetchBlob(d, dest, options.progress());
+          boolean ok = false;
+          try {
+            source.fetchBlob(d, dest, g.progress(options.progress()));
+            ok = true;
+          } finally {
+            g.ended(ok);
+          }
+          // Onto the disk while the other layers still come and render.
+          Durability.fsync(dest);
           return null;
         }));
       }
       SizeBudget budget = new SizeBudget(options.maxImageBytes(), options.diskReserveBytes(),
           ws.dir());
+      BackgroundSync flush = new BackgroundSync(ws.dir());
+      Map<String, Boolean> applied = new LinkedHashMap<>();
       int i = 0;
       for (Descriptor d : om.layers()) {
         i++;
         String key = d.digest().key();
-        await(pending.get(key), image);
-        try (InputStream in = Files.newInputStream(files.get(key))) {
-          LayerApplier.apply(in, image + " layer " + i + " (" + d.digest() + ")", builder,
-              budget);
+        // A layer named twice is read from its complete file the second time.
+        GrowingBlob g = applied.containsKey(key) ? GrowingBlob.whole(files.get(key))
+            : growing.get(key);
+        String what = image + " layer " + i + " (" + d.digest() + ")";
+        try (InputStream in = g.open()) {
+          // Rendered as it arrives; its digest is checked when the transfer ends, below, and
+          // nothing is put in place before every layer passed.
+          LayerApplier.apply(in, what, builder, budget);
         } catch (SizeBudget.ExceededException e) {
           throw new OciImageException(image, "layer " + i + " (" + d.digest() + "): "
               + e.getMessage(), e);
+        } catch (GrowingBlob.TransferFailed | CorruptArchiveException e) {
+          // The transfer's own error (digest, truncation, registry) says better what broke.
+          await(pending.get(key), image);
+          throw e;
+        }
+        await(pending.get(key), image);
+        applied.put(key, true);
+        if (i < om.layers().size()) {
+          flush.request();
         }
       }
       return files;

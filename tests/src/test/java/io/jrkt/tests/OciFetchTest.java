@@ -181,6 +181,34 @@ class OciFetchTest extends FunctionalTest {
   }
 
   @Test
+  void progressIsShownOnATerminalOnly() {
+    Path own = jrkt.work().resolve("progress-layout");
+    OciImages.busybox(own, "p", jrkt.work(), List.of("--config.cmd", "/bin/true"));
+    // A terminal for stdin and stdout, from script(1).
+    String cmd = jrkt.bin().resolve("jrkt") + " --dir=" + jrkt.data() + " " + Jrkt.INSECURE
+        + " fetch oci:" + own + ":p";
+    String tty = OciImages.tool(List.of("script", "-qec", cmd, "/dev/null"));
+    assertTrue(tty.contains("layers 1/1"), tty);
+    assertTrue(tty.contains("sha256-"), tty);
+    jrkt.run("image", "rm", tty.replaceAll("(?s).*(sha256-[0-9a-f]{32}).*", "$1")).ok();
+    Result piped = jrkt.run(Jrkt.INSECURE, "fetch", "oci:" + own + ":p").ok();
+    assertEquals(1, piped.lines().size(), piped.toString());
+    assertEquals("", piped.err(), piped.toString());
+    jrkt.run("image", "rm", piped.lines().get(0)).ok();
+  }
+
+  @Test
+  void gcRemovesContentNoImageNames() throws IOException {
+    String id = fetch("oci:" + layout + ":v1").ok().lines().get(0);
+    Path stray = jrkt.data().resolve("cas/blob/sha256/ab/sha256-" + "ab".repeat(32));
+    Files.createDirectories(stray.getParent());
+    Files.writeString(stray, "left by an interrupted removal");
+    Result r = jrkt.run("image", "gc").ok();
+    assertFalse(Files.exists(stray), r.toString());
+    assertTrue(sha256Blobs(jrkt.data()).contains(id), "the stored image keeps its blobs");
+  }
+
+  @Test
   void fetchNeedsInsecureImageAndAnExistingRef() {
     jrkt.run("fetch", "oci:" + layout + ":v1").rejected();
     Result r = fetch("oci:" + layout + ":nope").rejected();
