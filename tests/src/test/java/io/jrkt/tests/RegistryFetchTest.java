@@ -217,6 +217,28 @@ class RegistryFetchTest extends FunctionalTest {
   }
 
   @Test
+  void killedMidFetchLeavesOnlyAWorkspaceThatGcRemoves() throws Exception {
+    removeImages("team/big");
+    jrkt.run("image", "gc", "--grace-period=24h").ok();
+    List<String> before = jrkt.snapshot();
+    try (FaultProxy proxy = new FaultProxy(registry.port())) {
+      proxy.bytesPerSecond = 4L << 20;
+      String ref = "docker://" + proxy.address() + "/team/big:1";
+      Jrkt.Running fetch = jrkt.start(List.of(HTTP, "fetch", ref));
+      Thread.sleep(1500);
+      fetch.kill9();
+      assertEquals(before, jrkt.snapshot(), "a killed fetch changed the store");
+      Result gc = jrkt.run("image", "gc", "--grace-period=24h").ok();
+      try (var tmp = Files.list(jrkt.data().resolve("cas/tmp"))) {
+        assertEquals(List.of(), tmp.map(p -> p.getFileName().toString())
+            .filter(n -> n.startsWith("oci-")).toList(), gc.toString());
+      }
+      proxy.bytesPerSecond = 0;
+      assertTrue(fetchId(ref).startsWith("sha256-"));
+    }
+  }
+
+  @Test
   void registryRestartMidFetch() throws Exception {
     removeImages("team/big");
     try (FaultProxy proxy = new FaultProxy(registry.port())) {
