@@ -145,6 +145,24 @@ class RegistryFetchTest extends FunctionalTest {
   }
 
   @Test
+  void pullPoliciesNeverAndNewUseTheStore() throws IOException {
+    // Stored content keeps the name it was first fetched under: start without it.
+    jrkt.run("image", "rm", fetchId("docker://" + registry.address() + "/team/busy:v1")).ok();
+    String ref;
+    String id;
+    try (FaultProxy proxy = new FaultProxy(registry.port())) {
+      ref = "docker://" + proxy.address() + "/team/busy:v1";
+      refused("is not in the store (pull policy \"never\")", "--pull-policy=never", ref);
+      id = fetchId("--pull-policy=new", ref);
+    }
+    // The proxy is gone: only the store can answer now.
+    assertEquals(id, fetchId("--pull-policy=never", ref));
+    assertEquals(id, fetchId("--pull-policy=new", ref));
+    String byDigest = ref.substring(0, ref.lastIndexOf(':')) + "@" + id.replace('-', ':');
+    assertEquals(id, fetchId("--pull-policy=never", byDigest));
+  }
+
+  @Test
   void httpsIsTheDefaultAndMissingImagesAre404() {
     Result r = jrkt.run(Jrkt.INSECURE, "fetch", "docker://" + registry.address()
         + "/team/busy:v1").rejected();

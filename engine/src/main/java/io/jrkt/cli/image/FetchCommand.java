@@ -71,7 +71,7 @@ final class FetchCommand implements Command {
     OciFetch oci = sources.stream().anyMatch(OciFetch::handles) ? OciFetch.of(ctx, flags) : null;
     try (ImageStore store = ctx.openImageStore()) {
       for (FetchSource source : sources) {
-        ImageInfo info = OciFetch.handles(source) ? oci.fetch(store, source)
+        ImageInfo info = OciFetch.handles(source) ? oci.fetch(store, source, policy)
             : fetch(store, source, policy);
         ctx.out().println(full ? info.id().value() : info.id().shortForm());
       }

@@ -14,7 +14,10 @@ import io.jrkt.oci.OciFormatException;
 import io.jrkt.registry.Credentials;
 import io.jrkt.registry.DockerReference;
 import io.jrkt.registry.RegistrySource;
+import io.jrkt.appc.AcIdentifier;
+import io.jrkt.store.AmbiguousImageException;
 import io.jrkt.store.ImageInfo;
+import io.jrkt.store.ImageNotFoundException;
 import io.jrkt.store.ImageStore;
 import io.jrkt.store.StoreException;
 import java.util.Arrays;
@@ -78,7 +81,25 @@ final class OciFetch {
         OciFetchOptions.DEFAULT_PARALLEL_DOWNLOADS, progress), creds, ctx.insecure("http"));
   }
 
-  ImageInfo fetch(ImageStore store, FetchSource source) throws CliException {
+  /**
+   * Fetches one image. For a registry image, {@code --pull-policy=never} takes it from the store
+   * only and {@code new} from the store when it has it (by digest, or by name and tag as
+   * fetched); {@code update} always asks the registry (a manifest request when it is stored).
+   */
+  ImageInfo fetch(ImageStore store, FetchSource source, PullPolicy policy) throws CliException {
+    if (source instanceof FetchSource.Registry r && policy != PullPolicy.UPDATE) {
+      DockerReference ref = reference(r);
+      String stored = ref.digest() != null ? ref.digest().key()
+          : AcIdentifier.sanitize(ref.host() + "/" + ref.repository()).value() + ":" + ref.tag();
+      try {
+        return store.resolve(stored);
+      } catch (ImageNotFoundException | AmbiguousImageException e) {
+        if (policy == PullPolicy.NEVER) {
+          throw new CliException("image \"" + r.argument() + "\" is not in the store"
+              + " (pull policy \"never\")", e);
+        }
+      }
+    }
     try {
       return store.importOci(source(source), options);
     } catch (StoreException | ImageException e) {
