@@ -94,7 +94,10 @@ public final class ImageStore implements AutoCloseable {
    */
   public ImageInfo importOci(ImageSource source, OciFetchOptions options)
       throws StoreException, ImageException {
-    return new OciImport(layout, records, trees, treeIds).run(source, options);
+    ImageInfo info = new OciImport(layout, records, trees, treeIds).run(source, options);
+    // Stored before and its tree collected since: render it now, so pods find it ready.
+    imageTrees.tree(info.id());
+    return info;
   }
 
   /** The info of a stored image; empty when it is not (completely) stored. */

@@ -121,7 +121,6 @@ class RegistrySourceTest {
         ex.sendResponseHeaders(200, data.length);
         ex.getResponseBody().write(data, 0, cut);
         ex.getResponseBody().flush();
-        ex.getHttpContext().getServer();
         ex.close();
         return;
       }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -101,6 +100,23 @@ class OciFetchTest extends FunctionalTest {
     assertFalse(Files.exists(out.resolve("etc/.wh.motd"), LinkOption.NOFOLLOW_LINKS));
     assertEquals("layer 2\n", Jrkt.read(out.resolve("etc/v2")));
     assertTrue(Files.isRegularFile(out.resolve("bin/busybox")));
+    jrkt.run("image", "verify", id).ok();
+  }
+
+  @Test
+  void aDamagedTreeIsRenderedAgainFromTheStoredLayers() throws IOException {
+    String id = fetch("oci:" + layout + ":v2").ok().lines().get(0);
+    Path tree;
+    try (Stream<Path> trees = Files.list(jrkt.data().resolve("cas/tree"))) {
+      tree = trees.filter(t -> Jrkt.read(t.resolve("image")).equals(id)).findFirst()
+          .orElseThrow();
+    }
+    Files.writeString(tree.resolve("rootfs/etc/v2"), "damaged\n");
+    Files.writeString(tree.resolve("rootfs/etc/motd"), "a file a whiteout removed\n");
+    Result r = jrkt.run("image", "verify", id);
+    assertTrue(r.out().contains("tree was corrupt, rendered again"), r.toString());
+    assertEquals("layer 2\n", Jrkt.read(tree.resolve("rootfs/etc/v2")));
+    assertFalse(Files.exists(tree.resolve("rootfs/etc/motd")));
     jrkt.run("image", "verify", id).ok();
   }
 
@@ -206,6 +222,12 @@ class OciFetchTest extends FunctionalTest {
     Result r = jrkt.run("image", "gc").ok();
     assertFalse(Files.exists(stray), r.toString());
     assertTrue(sha256Blobs(jrkt.data()).contains(id), "the stored image keeps its blobs");
+    // gc took the tree no pod uses; fetching the stored image renders it again at once.
+    assertEquals(id, fetch("oci:" + layout + ":v1").ok().lines().get(0));
+    try (Stream<Path> trees = Files.list(jrkt.data().resolve("cas/tree"))) {
+      assertTrue(trees.anyMatch(t -> Files.exists(t.resolve("rendered"))
+          && Jrkt.read(t.resolve("image")).equals(id)), "tree of " + id);
+    }
   }
 
   @Test
@@ -218,7 +240,7 @@ class OciFetchTest extends FunctionalTest {
   }
 
   @Test
-  void manifestAndDataRecordedArePlainBytes() {
+  void theStoredManifestHashesToTheImageId() {
     String id = fetch("oci:" + layout + ":v1").ok().lines().get(0);
     Path blob = jrkt.data().resolve("cas/blob/sha256").resolve(id.substring(7, 9)).resolve(id);
     assertEquals(id.substring(7), OciImages.sha256(readBytes(blob)),
@@ -231,9 +253,5 @@ class OciFetchTest extends FunctionalTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  static String utf8(byte[] b) {
-    return new String(b, StandardCharsets.UTF_8);
   }
 }
