@@ -3,6 +3,8 @@
 # Idempotent: asks apt only for packages that are not installed yet, so a
 # second run costs one dpkg-query.
 set -eu
+# docker-registry: the OCI fetch tests start their own instance on 127.0.0.1 with a private
+# storage directory and config; the packaged service (port 5000) is neither needed nor used.
 
 PACKAGES="
 openjdk-17-jdk-headless
@@ -29,6 +31,9 @@ xz-utils
 zstd
 hyperfine
 time
+skopeo
+docker-registry
+apache2-utils
 "
 
 missing=

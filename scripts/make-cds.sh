@@ -103,6 +103,19 @@ if [ "$(id -u)" -eq 0 ] && [ -f "$bin/stage1-fly.aci" ] && [ -x /bin/busybox ]; 
     record --dir="$data" gc --grace-period=0s --expire-prepared=0s
     echo "$forward" > /proc/sys/net/ipv4/ip_forward
   fi
+  # An OCI layout fetch (the OCI formats, layer rendering, config mapping), when umoci is there.
+  if command -v umoci >/dev/null 2>&1 \
+      && umoci init --layout "$work/oci" >/dev/null 2>&1 \
+      && umoci new --image "$work/oci:1" >/dev/null 2>&1 \
+      && umoci unpack --image "$work/oci:1" "$work/oci-bundle" >/dev/null 2>&1 \
+      && mkdir -p "$work/oci-bundle/rootfs/bin" \
+      && cp /bin/busybox "$work/oci-bundle/rootfs/bin/busybox" \
+      && umoci repack --image "$work/oci:1" "$work/oci-bundle" >/dev/null 2>&1 \
+      && umoci config --image "$work/oci:1" --config.cmd /bin/busybox >/dev/null 2>&1; then
+    record --dir="$data" fetch --insecure-options=image "oci:$work/oci:1"
+    record --dir="$data" fetch --insecure-options=image "oci:$work/oci:1"
+    record --dir="$data" image list
+  fi
 fi
 
 # One list, first occurrence order kept (a class before the lambda forms that name it).

@@ -302,6 +302,88 @@ public final class TreeBuilder {
   }
 
   /**
+   * Removes what earlier layers put at {@code path} (an OCI whiteout); nothing there is fine. The
+   * path's parents must not be symbolic links: a whiteout never reaches through one.
+   */
+  public void whiteout(String path, String name) throws ImageException, IOException {
+    checkNoLinkParents(path, name);
+    TreeNode existing = nodes.get(path);
+    if (existing != null) {
+      removeExisting(path, existing);
+    }
+  }
+
+  /**
+   * An opaque whiteout: removes everything below directory {@code dir} that {@code keep} does not
+   * accept (the entries of the current layer and their parents).
+   */
+  public void opaque(String dir, Set<String> keep, String name)
+      throws ImageException, IOException {
+    checkNoLinkParents(dir, name);
+    TreeNode d = nodes.get(dir);
+    if (d == null) {
+      return;
+    }
+    if (d.type() == TreeNode.Type.SYMLINK) {
+      throw unsafe(name, "opaque whiteout would follow the symbolic link " + quote(dir));
+    }
+    if (!d.isDirectory()) {
+      return;
+    }
+    // Descending order visits children before their parents.
+    for (String p : new ArrayList<>(nodes.subMap(dir + "/", true, dir + "0", false).descendingKeySet())) {
+      TreeNode n = nodes.get(p);
+      if (n != null && !keep.contains(p)) {
+        removeExisting(p, n);
+      }
+    }
+  }
+
+  /**
+   * The content of a regular file the builder wrote at {@code path} (canonical), or null when
+   * there is none, it is larger than {@code max} bytes or a parent is not a plain directory. Only
+   * what this builder created is read, never through a symbolic link.
+   */
+  public byte[] readFile(String path, int max) throws IOException {
+    TreeNode n = nodes.get(path);
+    if (dryRun || n == null || n.type() != TreeNode.Type.FILE || n.size() > max) {
+      return null;
+    }
+    for (String p = ArchivePaths.parent(path); p != null; p = ArchivePaths.parent(p)) {
+      TreeNode d = nodes.get(p);
+      if (d == null || !d.isDirectory()) {
+        return null;
+      }
+    }
+    try (FileChannel in = FileChannel.open(dest(path), StandardOpenOption.READ,
+        LinkOption.NOFOLLOW_LINKS)) {
+      ByteBuffer bb = ByteBuffer.allocate((int) n.size());
+      while (bb.hasRemaining() && in.read(bb) > 0) {
+        // reading
+      }
+      return bb.array();
+    }
+  }
+
+  /** Whether {@code path} (canonical) exists in the tree, as anything. */
+  public boolean contains(String path) {
+    return nodes.containsKey(path);
+  }
+
+  private void checkNoLinkParents(String path, String name) throws ImageException {
+    int from = 0;
+    int slash;
+    while ((slash = path.indexOf('/', from)) >= 0) {
+      TreeNode n = nodes.get(path.substring(0, slash));
+      if (n != null && n.type() == TreeNode.Type.SYMLINK) {
+        throw unsafe(name, "whiteout would follow the symbolic link "
+            + quote(path.substring(0, slash)));
+      }
+      from = slash + 1;
+    }
+  }
+
+  /**
    * Sets mtime (and atime to the same). Giving both saves the JDK an fstat per file, which adds
    * up over thousands of files.
    */

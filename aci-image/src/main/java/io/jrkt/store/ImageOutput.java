@@ -1,6 +1,7 @@
 package io.jrkt.store;
 
 import io.jrkt.aci.AciLayerReader;
+import io.jrkt.aci.AciWriter;
 import io.jrkt.aci.FileTrees;
 import io.jrkt.aci.ImageException;
 import io.jrkt.aci.TreeBuilder;
@@ -43,18 +44,36 @@ final class ImageOutput {
     Path tmp = out.toAbsolutePath().getParent()
         .resolve("." + out.getFileName() + ".jrkt-" + UUID.randomUUID());
     try {
-      Files.copy(layout.blob(id), tmp);
+      if (id.isOci()) {
+        exportOciAsAci(id, tmp);
+      } else {
+        Files.copy(layout.blob(id), tmp);
+      }
       Files.setAttribute(tmp, "unix:mode", 0644);
       Durability.fsync(tmp);
       Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
+    } catch (IOException | ImageException e) {
       try {
         Files.deleteIfExists(tmp);
       } catch (IOException ignored) {
         // The failure below is what matters.
       }
       throw new StoreException("cannot export image " + id + " to " + out + ": "
-          + IoErrors.describe(e), e);
+          + (e instanceof IOException io ? IoErrors.describe(io) : e.getMessage()), e);
+    }
+  }
+
+  /** An OCI image as an ACI: its rendered tree (appc manifest and rootfs) as a tar. */
+  private void exportOciAsAci(ImageId id, Path tmp)
+      throws StoreException, ImageException, IOException {
+    TreeRef t = imageTrees.tree(id);
+    try (KeyLock lock = trees.lock(t.treeStoreId());
+        java.io.OutputStream out = new java.io.BufferedOutputStream(
+            Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.CREATE_NEW), 1 << 16)) {
+      if (!trees.isRendered(t.treeStoreId())) {
+        throw new IOException("the tree of image " + id + " was removed while exporting it");
+      }
+      AciWriter.write(t.dir(), out);
     }
   }
 
@@ -65,8 +84,13 @@ final class ImageOutput {
       TreeBuilder b = rootfsOnly ? TreeBuilder.forRootfs(out.building(), id.value())
           : TreeBuilder.forTree(out.building(), id.value());
       byte[] manifest;
-      try (InputStream in = new BufferedInputStream(records.openBlob(id), READ_BUFFER)) {
-        manifest = AciLayerReader.read(in, id.value(), b, m -> { });
+      if (id.isOci()) {
+        OciLayers.apply(layout, id, b, out.building());
+        manifest = records.manifestBytes(id);
+      } else {
+        try (InputStream in = new BufferedInputStream(records.openBlob(id), READ_BUFFER)) {
+          manifest = AciLayerReader.read(in, id.value(), b, m -> { });
+        }
       }
       if (manifest != null) {
         b.writeManifest(manifest);

@@ -31,21 +31,23 @@ final class ImageResolver {
 
   private ImageInfo resolveId(String ref)
       throws ImageNotFoundException, AmbiguousImageException {
-    if (!ref.startsWith(ImageId.PREFIX)) {
-      throw new ImageNotFoundException(ref, "image id " + Names.quote(ref)
-          + ": the store keys images by sha512 only");
-    }
-    String hex = ref.substring(ImageId.PREFIX.length()).toLowerCase(Locale.ROOT);
+    String algoPrefix = ref.startsWith(ImageId.SHA256_PREFIX) ? ImageId.SHA256_PREFIX
+        : ImageId.PREFIX;
+    String hex = ref.substring(algoPrefix.length()).toLowerCase(Locale.ROOT);
     if (!hex.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-      throw new ImageNotFoundException(ref, "image id " + Names.quote(ref)
-          + " is not valid: sha512- must be followed by hex digits");
+      throw new ImageNotFoundException(ref, "image id " + Names.quote(ref) + " is not valid: "
+          + algoPrefix + " must be followed by hex digits");
     }
     if (hex.length() < 2) {
       throw new ImageNotFoundException(ref, "image id prefix " + Names.quote(ref)
-          + " is too short: give at least 2 hex digits after sha512-");
+          + " is too short: give at least 2 hex digits after " + algoPrefix);
     }
-    // The full 128-digit form: the store keys by the first half.
-    String prefix = ImageId.PREFIX + hex.substring(0, Math.min(64, hex.length()));
+    if (algoPrefix.equals(ImageId.SHA256_PREFIX) && hex.length() > 64) {
+      throw new ImageNotFoundException(ref, "image id " + Names.quote(ref)
+          + " is not valid: sha256- is followed by at most 64 hex digits");
+    }
+    // The full 128-digit form: the store keys ACIs by the first half.
+    String prefix = algoPrefix + hex.substring(0, Math.min(64, hex.length()));
     List<ImageInfo> matches = new ArrayList<>();
     for (ImageId id : records.ids()) {
       if (id.value().startsWith(prefix)) {

@@ -3,6 +3,8 @@ package io.jrkt.store;
 import io.jrkt.aci.ImageException;
 import io.jrkt.appc.ImageId;
 import io.jrkt.appc.ImageManifest;
+import io.jrkt.oci.ImageSource;
+import io.jrkt.oci.OciFetchOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -78,6 +80,24 @@ public final class ImageStore implements AutoCloseable {
    */
   public ImageInfo importAci(Path file) throws StoreException, ImageException {
     return new ImageImport(layout, records, trees, treeIds).run(file);
+  }
+
+  /**
+   * Fetches an OCI or Docker image (layout, archive or registry, see {@link ImageSource}) and
+   * stores it under the id {@code sha256-<manifest digest>}: layer and config blobs kept once and
+   * shared between images, the tree rendered with whiteouts applied, an appc manifest made from
+   * the config. A stored image is returned without fetching its layers.
+   *
+   * @throws ImageException when the image cannot be fetched or is not acceptable (nothing is
+   *     stored then)
+   * @throws StoreException when the store cannot be written
+   */
+  public ImageInfo importOci(ImageSource source, OciFetchOptions options)
+      throws StoreException, ImageException {
+    ImageInfo info = new OciImport(layout, records, trees, treeIds).run(source, options);
+    // Stored before and its tree collected since: render it now, so pods find it ready.
+    imageTrees.tree(info.id());
+    return info;
   }
 
   /** The info of a stored image; empty when it is not (completely) stored. */
@@ -177,9 +197,27 @@ public final class ImageStore implements AutoCloseable {
       treeIds.forget(id);
       Files.deleteIfExists(layout.fullDigest(id));
       Files.deleteIfExists(manifest);
-      Files.deleteIfExists(blob);
+      if (id.isOci()) {
+        removeOciContent(id);
+      } else {
+        Files.deleteIfExists(blob);
+      }
     } catch (IOException e) {
       throw new StoreException("cannot remove image " + id + ": " + IoErrors.describe(e), e);
+    }
+  }
+
+  /** Removes an OCI image's manifest blob and the content blobs no other image names. */
+  private void removeOciContent(ImageId id) throws IOException, StoreException {
+    Set<String> keys;
+    try {
+      keys = OciLayers.contentKeys(OciLayers.manifest(layout, id));
+    } catch (ImageNotFoundException e) {
+      keys = Set.of();
+    }
+    try (KeyLock content = KeyLock.acquire(layout.contentBlobLock())) {
+      Files.deleteIfExists(layout.blob(id));
+      new ContentBlobs(layout, records).removeUnreferenced(keys);
     }
   }
 

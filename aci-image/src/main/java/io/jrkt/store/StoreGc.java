@@ -50,6 +50,8 @@ final class StoreGc {
     removeImages(now.minus(imageGrace), imagesInUse);
     removeOrphans(layout.blobRoot());
     removeOrphans(layout.manifestRoot());
+    removeOrphans(layout.manifestRoot("sha256"));
+    removeUnreferencedContent();
     removeOrphanTreeIdMemos();
     removeStaleTmp(now.minus(tmpGrace));
     return new ImageGcResult(removedImages, removedTrees, leftovers, errors);
@@ -108,6 +110,9 @@ final class StoreGc {
 
   /** Blobs or manifests whose image has no info record and is not being imported right now. */
   private void removeOrphans(Path root) {
+    if (!Files.isDirectory(root)) {
+      return;
+    }
     try (DirectoryStream<Path> prefixes = Files.newDirectoryStream(root)) {
       for (Path prefix : prefixes) {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(prefix)) {
@@ -121,6 +126,23 @@ final class StoreGc {
       }
     } catch (IOException e) {
       errors.add("cannot clean " + root + ": " + IoErrors.describe(e));
+    }
+  }
+
+  /**
+   * OCI manifests, configs and layers no stored image names (left by an interrupted removal),
+   * unless an import or removal holds the content blobs right now.
+   */
+  private void removeUnreferencedContent() {
+    try (KeyLock lock = KeyLock.tryAcquire(layout.contentBlobLock())) {
+      if (lock == null) {
+        return;
+      }
+      for (String key : new ContentBlobs(layout, records).removeUnreferenced(null)) {
+        leftovers.add(layout.cas().relativize(layout.contentBlob(key)).toString());
+      }
+    } catch (IOException e) {
+      errors.add("cannot clean " + layout.blobRoot("sha256") + ": " + IoErrors.describe(e));
     }
   }
 

@@ -26,11 +26,20 @@ final class StoreLayout {
   }
 
   Path blobRoot() {
-    return cas.resolve("blob").resolve("sha512");
+    return blobRoot("sha512");
+  }
+
+  /** Blobs keyed by {@code algorithm}: sha512 for ACIs, sha256 for OCI manifests and blobs. */
+  Path blobRoot(String algorithm) {
+    return cas.resolve("blob").resolve(algorithm);
   }
 
   Path manifestRoot() {
-    return cas.resolve("imageManifest").resolve("sha512");
+    return manifestRoot("sha512");
+  }
+
+  Path manifestRoot(String algorithm) {
+    return cas.resolve("imageManifest").resolve(algorithm);
   }
 
   Path infoDir() {
@@ -66,12 +75,32 @@ final class StoreLayout {
     return cas.resolve("treeids");
   }
 
+  /**
+   * An ACI's blob (the uncompressed tar) or, for an OCI image, its OCI manifest, which names the
+   * config and layer blobs ({@link #contentBlob}).
+   */
   Path blob(ImageId id) {
-    return blobRoot().resolve(id.hex().substring(0, 2)).resolve(id.value());
+    return blobRoot(id.algorithm()).resolve(id.hex().substring(0, 2)).resolve(id.value());
   }
 
+  /**
+   * A content blob of OCI images (layer or config) by its key {@code sha256-<64 hex>}: stored
+   * once, shared by every image that names it.
+   */
+  Path contentBlob(String key) {
+    String algorithm = key.substring(0, key.indexOf('-'));
+    String hex = key.substring(algorithm.length() + 1);
+    return blobRoot(algorithm).resolve(hex.substring(0, 2)).resolve(key);
+  }
+
+  /** The image's appc manifest (for an OCI image, the one made from its config). */
   Path manifest(ImageId id) {
-    return manifestRoot().resolve(id.hex().substring(0, 2)).resolve(id.value());
+    return manifestRoot(id.algorithm()).resolve(id.hex().substring(0, 2)).resolve(id.value());
+  }
+
+  /** Held while OCI content blobs are put in place or removed (imports, removal, gc). */
+  Path contentBlobLock() {
+    return imageLocks().resolve("content-blobs");
   }
 
   Path info(ImageId id) {
@@ -105,17 +134,11 @@ final class StoreLayout {
     }
   }
 
-  /** Whether a string has the form of an image key ({@code sha512-} and 64 lowercase hex). */
+  /**
+   * Whether a string has the form of an image key ({@code sha512-} or {@code sha256-} and 64
+   * lowercase hex).
+   */
   static boolean isImageKey(String s) {
-    if (s.length() != ImageId.PREFIX.length() + 64 || !s.startsWith(ImageId.PREFIX)) {
-      return false;
-    }
-    for (int i = ImageId.PREFIX.length(); i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-        return false;
-      }
-    }
-    return true;
+    return ImageId.isCanonical(s);
   }
 }

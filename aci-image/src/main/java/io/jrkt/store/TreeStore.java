@@ -81,6 +81,15 @@ final class TreeStore {
       ImageId id) throws IOException, ImageException {
     Files.createDirectory(dir);
     TreeBuilder b = TreeBuilder.forTree(dir, id.value());
+    if (id.isOci()) {
+      // OCI images have no appc dependencies: their layers are the chain.
+      try {
+        OciLayers.apply(layout, id, b, dir);
+      } catch (StoreException e) {
+        throw new IOException(e.getMessage(), e);
+      }
+      return finishExtracted(b, manifest, top, dir, id);
+    }
     for (int i = chain.size() - 1; i >= 0; i--) {
       Layer l = chain.get(i);
       try (InputStream in = new BufferedInputStream(Files.newInputStream(l.blob()),

@@ -36,15 +36,29 @@ class ImageIdTest {
     assertEquals("\"sha512-abc\" is not an image id: sha512- must be followed by 64 or 128 hex"
         + " digits", e.getMessage());
     e = assertThrows(AppcException.class, () -> ImageId.parse(ABC_SHA512));
-    assertEquals("\"" + ABC_SHA512 + "\" is not an image id: it must start with sha512-",
+    assertEquals("\"" + ABC_SHA512 + "\" is not an image id: it must start with sha512- or"
+        + " sha256-",
         e.getMessage());
     assertThrows(AppcException.class,
         () -> ImageId.parse("sha512-" + "g".repeat(64)));
-    assertThrows(AppcException.class,
-        () -> ImageId.parse("sha256-" + ABC_SHA512.substring(0, 64)));
+    assertThrows(AppcException.class, () -> ImageId.parse("sha256-" + ABC_SHA512));
+    assertThrows(AppcException.class, () -> ImageId.parse("sha256-abc"));
     assertThrows(IllegalArgumentException.class,
         () -> new ImageId("sha512-" + ABC_SHA512));
     assertThrows(IllegalArgumentException.class, () -> ImageId.ofSha512(new byte[32]));
+  }
+
+  @Test
+  void acceptsOciManifestDigests() throws Exception {
+    String hex = ABC_SHA512.substring(0, 64);
+    ImageId id = ImageId.parse("sha256-" + hex.toUpperCase());
+    assertEquals("sha256-" + hex, id.value());
+    assertTrue(id.isOci());
+    assertEquals("sha256", id.algorithm());
+    assertEquals(hex, id.hex());
+    assertEquals("sha256-" + hex.substring(0, 32), id.shortForm());
+    assertFalse(ImageId.parse("sha512-" + hex).isOci());
+    assertEquals("sha256-" + "00".repeat(32), ImageId.ofSha256(new byte[32]).value());
   }
 
   @Test

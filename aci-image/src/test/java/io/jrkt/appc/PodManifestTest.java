@@ -141,7 +141,7 @@ class PodManifestTest {
             "pod manifest: apps[0].image.id: must be set"),
         Arguments.of(HEAD + ",\"apps\":[{\"name\":\"a\",\"image\":{\"id\":\"sha1-00\"}}]}",
             "pod manifest: apps[0].image.id: \"sha1-00\" is not an image id: it must start with"
-                + " sha512-"),
+                + " sha512- or sha256-"),
         Arguments.of(HEAD + ",\"apps\":[{\"name\":\"a\",\"image\":{\"name\":\"X\",\"id\":\""
             + ID1 + "\"}}]}",
             "pod manifest: apps[0].image.name: \"X\" is not a valid AC Identifier (lowercase "

@@ -61,6 +61,12 @@ public final class ImageArgResolver {
 
   /** The file an argument names, or null when it names a stored image. */
   static Path localFile(String arg) throws Stage1Exception {
+    if (arg.startsWith("docker://") || arg.startsWith("oci:") || arg.startsWith("oci-archive:")
+        || arg.startsWith("docker-archive:")) {
+      throw new Stage1Exception("image \"" + arg + "\": fetching OCI and docker images while"
+          + " running is not supported yet; run `jrkt fetch " + arg + "` first, then run the"
+          + " image by its sha256- id or name");
+    }
     int sep = arg.indexOf("://");
     if (sep > 0) {
       String scheme = arg.substring(0, sep);

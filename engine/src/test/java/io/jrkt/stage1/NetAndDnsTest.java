@@ -69,6 +69,9 @@ class NetAndDnsTest {
         ImageArgResolver.localFile("b.aci"));
     assertTrue(assertThrows(Stage1Exception.class,
         () -> ImageArgResolver.localFile("docker://busybox")).getMessage()
-        .contains("fetching docker URLs is not supported yet"));
+        .contains("run `jrkt fetch docker://busybox` first"));
+    assertTrue(assertThrows(Stage1Exception.class,
+        () -> ImageArgResolver.localFile("oci:/x/layout:v1")).getMessage()
+        .contains("fetching OCI and docker images while running is not supported yet"));
   }
 }

@@ -19,9 +19,10 @@ import java.util.List;
  * line each, {@code sha512-} and 32 hex digits, or the stored 64 with {@code --full}.
  *
  * <p>Local files ({@code file://} URLs and paths) are always imported; the store keeps one copy
- * per content. Ids and names are looked up in the store. Remote transports (discovery, https,
- * docker) and signature verification are not implemented yet: a fetch that needs them is refused
- * before anything is imported, so nothing unverified lands in the store by accident.
+ * per content. Ids and names are looked up in the store. OCI and Docker images (layouts,
+ * archives, registries) are fetched by {@link OciFetch}. Discovery, https ACIs and signature
+ * verification are not implemented yet: a fetch that needs them is refused before anything is
+ * imported, so nothing unverified lands in the store by accident.
  */
 final class FetchCommand implements Command {
   private final String name;
@@ -50,6 +51,7 @@ final class FetchCommand implements Command {
     PullPolicy.define(flags, PullPolicy.UPDATE);
     flags.bool("full", "print the full image hash after fetching")
         .list("signature", "local signature file to use in validating the preceding image");
+    OciFetch.define(flags);
   }
 
   @Override
@@ -66,9 +68,11 @@ final class FetchCommand implements Command {
       checkSupported(ctx, source, policy);
       sources.add(source);
     }
+    OciFetch oci = sources.stream().anyMatch(OciFetch::handles) ? OciFetch.of(ctx, flags) : null;
     try (ImageStore store = ctx.openImageStore()) {
       for (FetchSource source : sources) {
-        ImageInfo info = fetch(store, source, policy);
+        ImageInfo info = OciFetch.handles(source) ? oci.fetch(store, source, policy)
+            : fetch(store, source, policy);
         ctx.out().println(full ? info.id().value() : info.id().shortForm());
       }
     } catch (StoreIoException e) {
@@ -79,6 +83,10 @@ final class FetchCommand implements Command {
 
   private static void checkSupported(Context ctx, FetchSource source, PullPolicy policy)
       throws CliException {
+    if (OciFetch.handles(source)) {
+      OciFetch.check(ctx, source);
+      return;
+    }
     if (source instanceof FetchSource.Remote remote) {
       throw new CliException("fetching " + remote.scheme() + " URLs (\"" + remote.argument()
           + "\") is not supported yet; fetch a file");

@@ -27,8 +27,20 @@ sealed interface FetchSource {
   /** An image name with optional version and labels: looked up in the store, else discovered. */
   record Name(String argument) implements FetchSource {}
 
-  /** A remote URL (https, http, docker): needs a transport jrkt does not have yet. */
+  /** A remote URL (https, http): needs a transport jrkt does not have yet. */
   record Remote(String argument, String scheme) implements FetchSource {}
+
+  /** An OCI image layout directory ({@code oci:DIR[:REF]} or a directory with oci-layout). */
+  record OciLayout(String argument, Path dir, String ref) implements FetchSource {}
+
+  /** An OCI layout in a tar ({@code oci-archive:FILE[:REF]}). */
+  record OciArchive(String argument, Path file, String ref) implements FetchSource {}
+
+  /** A {@code docker save} archive ({@code docker-archive:FILE[:NAME:TAG]}). */
+  record DockerArchive(String argument, Path file, String ref) implements FetchSource {}
+
+  /** An image in a registry ({@code docker://HOST[:PORT]/REPO[:TAG|@sha256:...]}). */
+  record Registry(String argument, String reference) implements FetchSource {}
 
   static FetchSource of(String arg) throws CliException {
     if (arg.isEmpty()) {
@@ -37,7 +49,22 @@ sealed interface FetchSource {
     if (ImageId.looksLikeId(arg)) {
       return new StoredId(arg);
     }
+    if (arg.startsWith("oci:")) {
+      String[] pr = pathAndRef(arg, "oci:".length(), true);
+      return new OciLayout(arg, Path.of(pr[0]).toAbsolutePath().normalize(), pr[1]);
+    }
+    if (arg.startsWith("oci-archive:")) {
+      String[] pr = pathAndRef(arg, "oci-archive:".length(), false);
+      return new OciArchive(arg, Path.of(pr[0]).toAbsolutePath().normalize(), pr[1]);
+    }
+    if (arg.startsWith("docker-archive:")) {
+      String[] pr = pathAndRef(arg, "docker-archive:".length(), false);
+      return new DockerArchive(arg, Path.of(pr[0]).toAbsolutePath().normalize(), pr[1]);
+    }
     String scheme = scheme(arg);
+    if ("docker".equals(scheme)) {
+      return new Registry(arg, arg.substring("docker://".length()));
+    }
     if (scheme != null) {
       if (!scheme.equals("file")) {
         return new Remote(arg, scheme);
@@ -45,10 +72,36 @@ sealed interface FetchSource {
       return new LocalFile(arg, fileUrlPath(arg));
     }
     Path path = Path.of(arg);
+    if (Files.isRegularFile(path.resolve("oci-layout"))) {
+      return new OciLayout(arg, path.toAbsolutePath().normalize(), null);
+    }
     if (path.isAbsolute() || Files.exists(path) || arg.contains("./") || arg.endsWith(".aci")) {
       return new LocalFile(arg, path.toAbsolutePath().normalize());
     }
     return new Name(arg);
+  }
+
+  /**
+   * Splits {@code PATH[:REF]} after a transport prefix: the whole rest when it names an existing
+   * file or directory, else at the first colon that ends an existing path.
+   */
+  private static String[] pathAndRef(String arg, int from, boolean dir) throws CliException {
+    String rest = arg.substring(from);
+    if (rest.isEmpty()) {
+      throw new CliException("\"" + arg + "\": missing " + (dir ? "directory" : "file"));
+    }
+    Path whole = Path.of(rest);
+    if (dir ? Files.isDirectory(whole) : Files.exists(whole)) {
+      return new String[] {rest, null};
+    }
+    for (int colon = rest.indexOf(':'); colon > 0; colon = rest.indexOf(':', colon + 1)) {
+      Path p = Path.of(rest.substring(0, colon));
+      if (dir ? Files.isDirectory(p) : Files.isRegularFile(p)) {
+        String ref = rest.substring(colon + 1);
+        return new String[] {rest.substring(0, colon), ref.isEmpty() ? null : ref};
+      }
+    }
+    return new String[] {rest, null};
   }
 
   /**

@@ -20,7 +20,7 @@ class FetchSourceTest {
         FetchSource.of("file:///x/../y.aci"));
     assertEquals(new FetchSource.Remote("https://h/x.aci", "https"),
         FetchSource.of("https://h/x.aci"));
-    assertEquals(new FetchSource.Remote("docker://busybox", "docker"),
+    assertEquals(new FetchSource.Registry("docker://busybox", "busybox"),
         FetchSource.of("docker://busybox"));
     assertEquals(new FetchSource.Name("example.com/app:v1.0"),
         FetchSource.of("example.com/app:v1.0"));
@@ -32,6 +32,37 @@ class FetchSourceTest {
     assertEquals(FetchSource.LocalFile.class, FetchSource.of("./app").getClass());
     assertEquals(FetchSource.LocalFile.class, FetchSource.of("../app").getClass());
     assertEquals(FetchSource.LocalFile.class, FetchSource.of("stage1.aci").getClass());
+  }
+
+  @Test
+  void ociTransports() throws Exception {
+    java.nio.file.Files.writeString(tmp.resolve("oci-layout"), "{}");
+    java.nio.file.Files.writeString(tmp.resolve("a.tar"), "");
+    assertEquals(new FetchSource.OciLayout("oci:" + tmp + ":v1", tmp, "v1"),
+        FetchSource.of("oci:" + tmp + ":v1"));
+    assertEquals(new FetchSource.OciLayout("oci:" + tmp, tmp, null),
+        FetchSource.of("oci:" + tmp));
+    assertEquals(new FetchSource.OciLayout(tmp.toString(), tmp, null),
+        FetchSource.of(tmp.toString()));
+    Path tar = tmp.resolve("a.tar");
+    assertEquals(new FetchSource.OciArchive("oci-archive:" + tar, tar, null),
+        FetchSource.of("oci-archive:" + tar));
+    assertEquals(new FetchSource.DockerArchive("docker-archive:" + tar + ":ex.com/a:1", tar,
+        "ex.com/a:1"), FetchSource.of("docker-archive:" + tar + ":ex.com/a:1"));
+    assertThrows(CliException.class, () -> FetchSource.of("oci:"));
+  }
+
+  @Test
+  void byteSizes() throws Exception {
+    io.jrkt.cli.Flags f = new io.jrkt.cli.Flags();
+    OciFetch.define(f);
+    f.parse(java.util.List.of("--max-image-size=10MiB", "--disk-reserve=2G"), true);
+    assertEquals(10L << 20, OciFetch.size(f, "max-image-size"));
+    assertEquals(2L << 30, OciFetch.size(f, "disk-reserve"));
+    io.jrkt.cli.Flags g = new io.jrkt.cli.Flags();
+    OciFetch.define(g);
+    g.parse(java.util.List.of("--max-image-size=lots"), true);
+    assertThrows(CliException.class, () -> OciFetch.size(g, "max-image-size"));
   }
 
   @Test
