@@ -46,6 +46,11 @@ final class ApiService implements AutoCloseable {
   private EventLoopGroup workers;
 
   ApiService(ApiConfig config, PodLogSource logs) throws IOException {
+    this(config, logs, ZoneId.systemDefault());
+  }
+
+  /** @param zone the zone log line times are printed in (rkt used the local one) */
+  ApiService(ApiConfig config, PodLogSource logs, ZoneId zone) throws IOException {
     PodStore podStore = new PodStore(config.dataDir());
     ImageCatalog images = new ImageCatalog(config.dataDir());
     EventHub hub = new EventHub(EVENT_HISTORY);
@@ -56,7 +61,7 @@ final class ApiService implements AutoCloseable {
     this.timers = Executors.newSingleThreadScheduledExecutor(threads("jrkt-api-timer"));
     this.watcher = new EventWatcher(config.dataDir(), podStore, images, hub);
     this.api = new PublicApi(config, podStore, new PodCatalog(podStore), images, hub, logs,
-        followers, timers, ZoneId.systemDefault());
+        followers, timers, zone);
   }
 
   /** Starts watching for events, then serves on {@code address}; returns the bound address. */

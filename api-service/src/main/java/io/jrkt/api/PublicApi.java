@@ -239,8 +239,29 @@ final class PublicApi extends PublicAPIGrpc.PublicAPIImplBase {
       out.onCompleted();
       return;
     }
+    // The cancel handler must be set now; it interrupts the follower thread, whichever it is.
+    Thread[] worker = new Thread[1];
+    call.setOnCancelHandler(() -> {
+      synchronized (worker) {
+        if (worker[0] != null) {
+          worker[0].interrupt();
+        }
+      }
+    });
     try {
-      followers.execute(() -> follow(q, call));
+      followers.execute(() -> {
+        synchronized (worker) {
+          worker[0] = Thread.currentThread();
+        }
+        try {
+          follow(q, call);
+        } finally {
+          synchronized (worker) {
+            worker[0] = null;
+            Thread.interrupted();
+          }
+        }
+      });
     } catch (RejectedExecutionException e) {
       out.onError(Status.RESOURCE_EXHAUSTED
           .withDescription("too many followed logs; try again later").asException());
@@ -248,17 +269,16 @@ final class PublicApi extends PublicAPIGrpc.PublicAPIImplBase {
   }
 
   private void follow(PodLogSource.Query q, ServerCallStreamObserver<GetLogsResponse> call) {
-    Thread me = Thread.currentThread();
-    call.setOnCancelHandler(me::interrupt);
+    if (call.isCancelled()) {
+      return;
+    }
     try {
       logs.read(q, e -> {
         if (call.isCancelled()) {
           return false;
         }
-        synchronized (call) {
-          call.onNext(GetLogsResponse.newBuilder()
-              .addLines(GoTime.logLine(e.time(), zone, e.message())).build());
-        }
+        call.onNext(GetLogsResponse.newBuilder()
+            .addLines(GoTime.logLine(e.time(), zone, e.message())).build());
         return true;
       });
       if (!call.isCancelled()) {
@@ -272,8 +292,6 @@ final class PublicApi extends PublicAPIGrpc.PublicAPIImplBase {
       if (!call.isCancelled()) {
         call.onError(internal(e));
       }
-    } finally {
-      Thread.interrupted();
     }
   }
 
