@@ -29,19 +29,32 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ImageCatalog {
   private record Cached(long size, Image image) {}
 
+  /** The last listing and the mtime of the info record directory it was made at. */
+  private record Listing(long stamp, List<Image> images) {}
+
   private final Path dataDir;
   private final Map<ImageId, Cached> cache = new ConcurrentHashMap<>();
   private volatile ImageStore store;
+  private volatile Listing last;
 
   ImageCatalog(Path dataDir) {
     this.dataDir = dataDir;
   }
 
-  /** Every stored image, oldest import first (with manifests). */
+  /**
+   * Every stored image, oldest import first (with manifests). Records are added, replaced and
+   * removed by renames in {@code cas/imageinfo/}, each of which changes the directory's mtime;
+   * while it stays the same, so does the listing.
+   */
   List<Image> list() throws StoreException {
     Optional<ImageStore> s = store();
     if (s.isEmpty()) {
       return List.of();
+    }
+    long stamp = infoDirStamp();
+    Listing l = last;
+    if (l != null && stamp != Long.MIN_VALUE && l.stamp == stamp) {
+      return l.images;
     }
     List<Image> out = new ArrayList<>();
     Set<ImageId> seen = new HashSet<>();
@@ -50,7 +63,20 @@ final class ImageCatalog {
       view(s.get(), info).ifPresent(out::add);
     }
     cache.keySet().retainAll(seen);
+    last = new Listing(stamp, List.copyOf(out));
     return out;
+  }
+
+  /** The info record directory's mtime in nanoseconds; MIN_VALUE when unknown. */
+  private long infoDirStamp() {
+    try {
+      java.nio.file.attribute.FileTime t = Files.getLastModifiedTime(dataDir.resolve("cas")
+          .resolve("imageinfo"));
+      java.time.Instant i = t.toInstant();
+      return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    } catch (java.io.IOException e) {
+      return Long.MIN_VALUE;
+    }
   }
 
   /** One image by id (64 or 128 hex digits); empty when it is not stored. */

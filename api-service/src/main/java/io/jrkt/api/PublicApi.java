@@ -103,9 +103,9 @@ final class PublicApi extends PublicAPIGrpc.PublicAPIImplBase {
         }
       }
       ListPodsResponse.Builder b = ListPodsResponse.newBuilder();
-      for (Pod p : pods.list()) {
+      for (Pod p : pods.list(request.getDetail())) {
         if (PodFilters.matchesAny(p, request.getFiltersList())) {
-          b.addPods(request.getDetail() ? p : p.toBuilder().clearManifest().build());
+          b.addPods(p);
         }
       }
       return b.build();

@@ -23,21 +23,39 @@ import java.util.function.Supplier;
 
 /**
  * The api-service benchmark client (bench/api.sh runs it; it is no test). Prints one line per
- * figure: {@code name<TAB>p50 ms<TAB>p99 ms<TAB>calls<TAB>errors}.
+ * figure: {@code name<TAB>p50 ms<TAB>p99 ms<TAB>calls<TAB>errors<TAB>service CPU ms per call}.
+ * The last column (from the service's /proc/PID/stat) does not depend on how busy the machine
+ * is, unlike the latencies.
  *
  * <pre>
- * ApiBench PORT latency RUNS
- * ApiBench PORT load RATE SECONDS
+ * ApiBench PORT SERVICE_PID latency RUNS
+ * ApiBench PORT SERVICE_PID load RATE SECONDS
  * </pre>
  */
 public final class ApiBench {
   private static final KeyValue MANAGED = KeyValue.newBuilder()
       .setKey("rkt.kubernetes.io/managed-by-kubelet").setValue("true").build();
 
+  private static long servicePid;
+
   private ApiBench() {}
+
+  /** The service's user + system CPU time so far, in ms (clock ticks of 10 ms). */
+  private static double serviceCpuMs() {
+    try {
+      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + servicePid
+          + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0;
+    } catch (java.io.IOException e) {
+      return Double.NaN;
+    }
+  }
 
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);
+    servicePid = Long.parseLong(args[1]);
+    args = java.util.Arrays.copyOfRange(args, 1, args.length);
     ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
         .maxInboundMessageSize(256 << 20).build();
     try {
@@ -82,12 +100,13 @@ public final class ApiBench {
       call.get();
     }
     long[] ns = new long[runs];
+    double cpu = serviceCpuMs();
     for (int i = 0; i < runs; i++) {
       long t = System.nanoTime();
       call.get();
       ns[i] = System.nanoTime() - t;
     }
-    print(name, ns, runs, 0);
+    print(name, ns, runs, 0, (serviceCpuMs() - cpu) / runs);
   }
 
   /**
@@ -113,6 +132,7 @@ public final class ApiBench {
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
     long periodNs = 1_000_000_000L / rate;
     AtomicLong next = new AtomicLong();
+    double cpu = serviceCpuMs();
     long start = System.nanoTime();
     ticker.scheduleAtFixedRate(() -> {
       long due = (System.nanoTime() - start) / periodNs;
@@ -141,7 +161,7 @@ public final class ApiBench {
       c.shutdownNow();
     }
     print("mixed load " + rate + "/s for " + seconds + " s (took " + elapsedMs + " ms)", ns,
-        total, errors.get());
+        total, errors.get(), (serviceCpuMs() - cpu) / total);
   }
 
   /**
@@ -170,10 +190,10 @@ public final class ApiBench {
     }
   }
 
-  private static void print(String name, long[] ns, int n, long errors) {
+  private static void print(String name, long[] ns, int n, long errors, double cpuPerCall) {
     long[] s = Arrays.copyOf(ns, n);
     Arrays.sort(s);
-    System.out.printf("%s\t%.2f\t%.2f\t%d\t%d%n", name, s[n / 2] / 1e6,
-        s[Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1)] / 1e6, n, errors);
+    System.out.printf("%s\t%.2f\t%.2f\t%d\t%d\t%.2f%n", name, s[n / 2] / 1e6,
+        s[Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1)] / 1e6, n, errors, cpuPerCall);
   }
 }
