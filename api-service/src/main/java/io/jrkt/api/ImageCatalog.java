@@ -79,14 +79,14 @@ final class ImageCatalog {
     }
   }
 
-  /** One image by id (64 or 128 hex digits); empty when it is not stored. */
+  /** One image by id; empty when it is not stored. Served from the (cached) listing. */
   Optional<Image> get(ImageId id) throws StoreException {
-    Optional<ImageStore> s = store();
-    if (s.isEmpty()) {
-      return Optional.empty();
+    for (Image i : list()) {
+      if (i.getId().equals(id.value())) {
+        return Optional.of(i);
+      }
     }
-    Optional<ImageInfo> info = s.get().get(id);
-    return info.isEmpty() ? Optional.empty() : view(s.get(), info.get());
+    return Optional.empty();
   }
 
   private Optional<Image> view(ImageStore s, ImageInfo info) {

@@ -96,7 +96,8 @@ public final class ApiBench {
   }
 
   private static void time(String name, int runs, Supplier<Object> call) {
-    for (int i = 0; i < Math.max(20, runs / 10); i++) {
+    // Warm: a long-running service has its hot paths compiled; the first calls measure the JIT.
+    for (int i = 0; i < Math.max(100, runs / 2); i++) {
       call.get();
     }
     long[] ns = new long[runs];
