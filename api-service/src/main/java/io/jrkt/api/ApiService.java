@@ -6,8 +6,9 @@ import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.grpc.netty.shaded.io.netty.channel.ChannelPromise;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerSocketChannel;
 import io.jrkt.pod.PodStore;
 import java.io.IOException;
@@ -84,9 +85,11 @@ final class ApiService implements AutoCloseable {
     }
     startWatcher();
     if (boss == null) {
-      boss = new EpollEventLoopGroup(1, threads("jrkt-api-accept"));
-      workers = new EpollEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
-          threads("jrkt-api-io"));
+      boss = new MultiThreadIoEventLoopGroup(1, threads("jrkt-api-accept"),
+          EpollIoHandler.newFactory());
+      workers = new MultiThreadIoEventLoopGroup(
+          Math.max(2, Runtime.getRuntime().availableProcessors()), threads("jrkt-api-io"),
+          EpollIoHandler.newFactory());
     }
     EpollServerSocketChannel[] made = new EpollServerSocketChannel[1];
     Server s = NettyServerBuilder.forAddress(new InetSocketAddress(0))

@@ -96,6 +96,7 @@ class EventsTest {
     try (EventHub.Subscription s = hub.subscribe(EventFilter.newBuilder().setSinceTime(1).build(),
         got::addAll)) {
       assertEquals(List.of(image), got, "history keeps the newest, as many as configured");
+      assertEquals(1, hub.listeners(), s.toString());
       hub.publish(List.of(started));
       assertEquals(List.of(image, started), got);
     }

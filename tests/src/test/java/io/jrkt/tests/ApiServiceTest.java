@@ -358,6 +358,47 @@ class ApiServiceTest extends FunctionalTest {
     }
   }
 
+  @Test
+  void listenEventsSeesAnImageImportedAndRemoved() throws Exception {
+    List<Event> events = new CopyOnWriteArrayList<>();
+    io.grpc.Context.CancellableContext ctx = io.grpc.Context.current().withCancellation();
+    ctx.run(() -> api.async.listenEvents(ListenEventsRequest.newBuilder()
+        .setFilter(EventFilter.newBuilder().addNames("example.org/evented-image")).build(),
+        new StreamObserver<ListenEventsResponse>() {
+          @Override
+          public void onNext(ListenEventsResponse r) {
+            events.addAll(r.getEventsList());
+          }
+
+          @Override
+          public void onError(Throwable t) {}
+
+          @Override
+          public void onCompleted() {}
+        }));
+    try {
+      Thread.sleep(300);
+      String id = fetchFull(Aci.busybox("example.org/evented-image").write(jrkt.work(),
+          "evented.aci"));
+      waitFor(() -> events.size() >= 1);
+      jrkt.run("image", "rm", id).ok();
+      waitFor(() -> events.size() >= 2);
+      assertEquals(List.of(EventType.EVENT_TYPE_IMAGE_IMPORTED, EventType.EVENT_TYPE_IMAGE_REMOVED),
+          events.stream().map(Event::getType).toList());
+      assertEquals(id, events.get(0).getId());
+    } finally {
+      ctx.cancel(null);
+    }
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier done) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+      ApiClient.sleep(10);
+    }
+    assertTrue(done.getAsBoolean(), "no event within 5 s");
+  }
+
   // ---- helpers ----
 
   private String fetchFull(Path aci) {
