@@ -89,8 +89,15 @@ final class PodCatalog {
     return pods;
   }
 
-  /** One pod in any state directory (always probed); empty if there is no such pod. */
+  /**
+   * One pod in any state directory; empty if there is no such pod. A settled pod still in the
+   * directory it settled in is answered from the cache (one stat); any other is probed.
+   */
   Optional<Pod> get(PodUuid uuid) throws PodException {
+    Cached c = cache.get(uuid);
+    if (c != null && Files.isDirectory(c.dir)) {
+      return Optional.of(c.pod);
+    }
     try {
       return fresh(store.get(uuid));
     } catch (PodNotFoundException e) {
