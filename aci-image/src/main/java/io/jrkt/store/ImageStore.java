@@ -124,6 +124,11 @@ public final class ImageStore implements AutoCloseable {
     return records.manifest(id);
   }
 
+  /** The stored manifest's bytes, exactly as in the image. */
+  public byte[] manifestBytes(ImageId id) throws StoreException {
+    return records.manifestBytes(id);
+  }
+
   /** The stored blob: the uncompressed ACI exactly as imported. */
   public InputStream openBlob(ImageId id) throws StoreException {
     return records.openBlob(id);

@@ -166,6 +166,11 @@ final class Jrkt implements AutoCloseable {
       return out;
     }
 
+    /** Where the process's stderr goes (read it while the process runs). */
+    Path errFile() {
+      return err;
+    }
+
     /** SIGKILL, as `kill -9` does; children that were exec'd from it are the same process. */
     Result kill9() {
       process.destroyForcibly();
