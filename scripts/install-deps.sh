@@ -19,6 +19,8 @@ util-linux
 iproute2
 containernetworking-plugins
 qemu-system-x86
+cpio
+lz4
 tar
 gzip
 bzip2

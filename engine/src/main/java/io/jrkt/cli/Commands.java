@@ -10,6 +10,6 @@ final class Commands {
     return List.of(new VersionCommand(),
         new RunCommand(), new PrepareCommand(), new RunPreparedCommand(), new EnterCommand(),
         new ListCommand(), new StatusCommand(), new CatManifestCommand(), new StopCommand(),
-        new RmCommand(), new GcCommand());
+        new RmCommand(), new GcCommand(), new KvmCheckCommand());
   }
 }
