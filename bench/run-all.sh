@@ -26,7 +26,7 @@ cleanup() {
 trap cleanup EXIT
 
 status=0
-for b in run fetch list nspawn; do
+for b in run fetch list nspawn kvm; do
   sh "$here/$b.sh" "$work" || { echo "bench: $b failed" >&2; status=1; }
 done
 
@@ -39,6 +39,9 @@ list_ms=$(value '^jrkt list [(]')
 nspawn_ms=$(value '^jrkt run, nspawn, /bin/true')
 nspawn3_ms=$(value '^jrkt run, nspawn, 3 apps')
 enter_ms=$(value '^jrkt enter, nspawn')
+kvm_ms=$(value '^jrkt run, kvm')
+kvm_floor=$(value '^floor: qemu microvm')
+kvm_limit=$( [ -n "$kvm_floor" ] && awk -v f="$kvm_floor" 'BEGIN { printf "%.1f", f * 1.3 }' || true)
 verdict() { # verdict VALUE LIMIT
   if [ -z "$1" ] || [ -z "$2" ]; then echo "not measured"; return; fi
   awk -v v="$1" -v l="$2" 'BEGIN { print (v <= l) ? "met" : "missed" }'
@@ -87,17 +90,19 @@ mkdir -p "$root/docs"
   echo "| nspawn run of /bin/true ≤ 200 ms | ${nspawn_ms:-?} ms | $(verdict "$nspawn_ms" 200) |"
   echo "| nspawn run of 3 apps ≤ 1.5 × 1 app (${nspawn3_limit:-?} ms) | ${nspawn3_ms:-?} ms | $(verdict "$nspawn3_ms" "$nspawn3_limit") |"
   echo "| enter of /bin/true (nspawn pod) ≤ 150 ms | ${enter_ms:-?} ms | $(verdict "$enter_ms" 150) |"
+  echo "| kvm run of /bin/true ≤ 1.3 × bare VM boot (${kvm_limit:-?} ms) | ${kvm_ms:-?} ms | $(verdict "$kvm_ms" "$kvm_limit") |"
   echo
   echo "## Results"
   echo
-  for group in run fetch list nspawn; do
+  for group in run fetch list nspawn kvm; do
     echo "### $group"
     echo
     echo "| what | median | peak RSS | runs |"
     echo "|---|---:|---:|---:|"
     awk -F'\t' -v g="$group" '$1 == g {
       rss = ($4 ~ /^[0-9]+$/) ? sprintf("%.1f MiB", $4 / 1024) : $4
-      printf "| %s | %s ms | %s | %s |\n", $2, $3, rss, $5 }' "$results"
+      ms = ($3 == "-") ? "-" : $3 " ms"
+      printf "| %s | %s | %s | %s |\n", $2, ms, rss, $5 }' "$results"
     echo
   done
   if [ -s "$work/results.notes" ]; then

@@ -3,7 +3,7 @@
 # installing it (installing a kernel package changes the host's boot configuration):
 # `apt-get download` of the package the metapackage depends on, `dpkg-deb -x`, then the
 # uncompressed ELF vmlinux (the PVH entry point qemu boots directly) is cut out of the bzImage,
-# along with the few modules the guest needs.
+# along with the few modules the guest needs (debug sections stripped).
 #
 # usage: fetch-kernel.sh CACHEDIR
 #
@@ -22,7 +22,7 @@ if [ -z "$pkg" ]; then
 fi
 release=${pkg#linux-image-}
 dir=$cache/$release
-if [ -f "$dir/vmlinux" ] && [ -f "$dir/release" ]; then
+if [ -f "$dir/vmlinux" ] && [ -f "$dir/release" ] && [ -f "$dir/modules/order" ]; then
   ln -sfn "$release" "$cache/current"
   echo "$dir"
   exit 0
@@ -69,7 +69,10 @@ for m in $MODULES; do
     echo "fetch-kernel: $pkg has no module $m.ko" >&2
     exit 1
   fi
-  cp "$f" "$work/out/modules/$m.ko"
+  # Without debug sections and BTF the guest loads them faster, and without the appended signature it
+  # skips checking it (Debian's kernel does not enforce module signatures; the initramfs is
+  # ours). The guest kernel then notes itself as tainted by an unsigned module.
+  strip --strip-debug --remove-section=.BTF -o "$work/out/modules/$m.ko" "$f"
   echo "$m" >> "$work/out/modules/order"
 done
 echo "$release" > "$work/out/release"

@@ -59,7 +59,7 @@ static void preflight(const struct vm_spec *spec) {
     if ((strcmp(spec->qemu[i], "-kernel") == 0 || strcmp(spec->qemu[i], "-initrd") == 0) &&
         spec->qemu[i + 1] != NULL && access(spec->qemu[i + 1], R_OK) != 0) {
       die("%s missing: cannot read %s: %s",
-          spec->qemu[i][2] == 'k' ? "kernel" : "initramfs", spec->qemu[i + 1], strerror(errno));
+          spec->qemu[i][1] == 'k' ? "kernel" : "initramfs", spec->qemu[i + 1], strerror(errno));
     }
   }
   if (strcmp(spec->accel, "kvm") == 0) {
