@@ -75,7 +75,7 @@ new_pod() {
     -chardev socket,id=control,fd=102 -device virtserialport,chardev=control,name=control
     -chardev socket,id=agent,path=vm/agent.sock,server=on,wait=off
     -device virtserialport,chardev=agent,name=agent)
-  v=("$virtiofsd" --socket-path=vm/fs.sock -o "source=$POD" -o cache=auto -o sandbox=namespace)
+  v=("$virtiofsd" --fd=3 -o "source=$POD" -o cache=always -o sandbox=namespace)
   printf '%s\0' version 1 accel tcg boot-timeout-ms "${TIMEOUT_MS:-120000}" host-pod-dir "$POD" \
     virtiofsd ${#v[@]} "${v[@]}" qemu ${#q[@]} "${q[@]}" > "$s1/rkt/vm"
 }

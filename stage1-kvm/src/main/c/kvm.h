@@ -32,6 +32,9 @@
 #define KVM_QEMU_STDERR_FD 101
 /* qemu's end of the control channel (a connected socket; its -chardev names the fd). */
 #define KVM_QEMU_CONTROL_FD 102
+/* virtiofsd's listening socket (bound at KVM_FS_SOCKET by /run; its --fd names it), so that qemu
+ * can connect while virtiofsd is still starting. */
+#define KVM_VIRTIOFSD_LISTEN_FD 3
 
 /* ---- spec.c: the VM spec (NUL-separated strings, like the run plan) ---- */
 

@@ -25,13 +25,12 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "kvm.h"
-
-#define START_WAIT_MS 10000
 
 static long now_ms(void) {
   struct timespec ts;
@@ -90,35 +89,37 @@ static void child_setup(const char *log, int lock_fd) {
   close(lock_fd);
 }
 
+/* virtiofsd gets a socket already listening at KVM_FS_SOCKET: qemu connects at once, and both
+ * start side by side. */
 static pid_t start_virtiofsd(const struct vm_spec *spec, int lock_fd) {
   unlink(KVM_FS_SOCKET);
+  struct sockaddr_un addr = {.sun_family = AF_UNIX};
+  snprintf(addr.sun_path, sizeof addr.sun_path, "%s", KVM_FS_SOCKET);
+  int listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (listener < 0 || bind(listener, (struct sockaddr *)&addr, sizeof addr) != 0 ||
+      listen(listener, 1) != 0) {
+    die_errno("listen on %s for virtiofsd", KVM_FS_SOCKET);
+  }
   pid_t pid = fork();
   if (pid < 0) {
     die_errno("fork virtiofsd");
   }
   if (pid == 0) {
     child_setup(KVM_VIRTIOFSD_LOG, lock_fd);
-    close_fds_except(-1);
+    if (dup2(listener, KVM_VIRTIOFSD_LISTEN_FD) < 0) {
+      die_errno("pass the listening socket to virtiofsd");
+    }
+    for (int fd = 3; fd < 1024; fd++) {
+      if (fd != KVM_VIRTIOFSD_LISTEN_FD) {
+        close(fd);
+      }
+    }
     execv(spec->virtiofsd[0], spec->virtiofsd);
     die_errno("exec %s", spec->virtiofsd[0]);
   }
+  close(listener);
   write_pid_file(KVM_VIRTIOFSD_PID, pid);
-  long deadline = now_ms() + START_WAIT_MS;
-  struct stat st;
-  while (stat(KVM_FS_SOCKET, &st) != 0 || !S_ISSOCK(st.st_mode)) {
-    int status;
-    if (waitpid(pid, &status, WNOHANG) == pid) {
-      die("virtiofsd exited with %d before it served the pod directory (see %s)",
-          exit_code_of(status), KVM_VIRTIOFSD_LOG);
-    }
-    if (now_ms() > deadline) {
-      kill(pid, SIGKILL);
-      die("virtiofsd did not serve the pod directory within %d ms (see %s)", START_WAIT_MS,
-          KVM_VIRTIOFSD_LOG);
-    }
-    usleep(1000);
-  }
-  debugf("virtiofsd %d serves the pod directory", (int)pid);
+  debugf("virtiofsd %d started", (int)pid);
   return pid;
 }
 
@@ -155,8 +156,10 @@ static pid_t start_qemu(const struct vm_spec *spec, int lock_fd, int *control) {
 /* virtiofsd holds no state worth a clean exit (every guest write went through to the host at
  * once) and lingers on SIGTERM: it is killed outright. */
 static void stop_virtiofsd(pid_t pid) {
-  kill(pid, SIGKILL);
-  wait_child(pid, NULL);
+  if (pid > 0) {
+    kill(pid, SIGKILL);
+    wait_child(pid, NULL);
+  }
   unlink(KVM_FS_SOCKET);
 }
 
@@ -208,19 +211,30 @@ int kvm_run_main(int argc, char **argv) {
   debugf("+%ld ms: qemu %d started", now_ms() - t0, (int)qemu);
 
   int ready = 0, have_exit = 0, exit_code = 0, stop_pending = 0, qemu_status = 0;
-  int qemu_running = 1, control_open = 1, timed_out = 0;
+  int qemu_running = 1, control_open = 1, timed_out = 0, virtiofsd_status = 0;
+  long virtiofsd_deadline = 0;
   while (qemu_running) {
     struct pollfd fds[2] = {{sigfd, POLLIN, 0}, {control, POLLIN, 0}};
+    if (virtiofsd_deadline > 0 && now_ms() >= virtiofsd_deadline) {
+      fprintf(stderr, "stage1-kvm: virtiofsd exited with %d while the VM ran (see %s); qemu is "
+              "killed\n", exit_code_of(virtiofsd_status), KVM_VIRTIOFSD_LOG);
+      kill(qemu, SIGKILL);
+      virtiofsd_deadline = 0;
+    }
+    long deadline = ready ? -1 : boot_deadline;
+    if (virtiofsd_deadline > 0 && (deadline < 0 || virtiofsd_deadline < deadline)) {
+      deadline = virtiofsd_deadline;
+    }
     int timeout = -1;
-    if (!ready) {
-      long left = boot_deadline - now_ms();
+    if (deadline >= 0) {
+      long left = deadline - now_ms();
       timeout = left > 0 ? (int)left : 0;
     }
     int n = poll(fds, control_open ? 2 : 1, timeout);
     if (n < 0 && errno != EINTR) {
       die_errno("poll");
     }
-    if (n == 0 && !ready) {
+    if (n == 0 && !ready && now_ms() >= boot_deadline) {
       timed_out = 1;
       kill(qemu, SIGKILL);
       wait_child(qemu, &qemu_status);
@@ -236,6 +250,11 @@ int kvm_run_main(int argc, char **argv) {
             if (pid == qemu) {
               qemu_status = status;
               qemu_running = 0;
+            } else if (pid == virtiofsd) {
+              /* It also ends when qemu, exiting, closes the connection: give qemu a moment. */
+              virtiofsd = -1;
+              virtiofsd_status = status;
+              virtiofsd_deadline = now_ms() + 1000;
             }
           }
         } else if (control_open) {

@@ -24,6 +24,7 @@ public final class QemuCommand {
   static final int STDOUT_FD = 100;
   static final int STDERR_FD = 101;
   static final int CONTROL_FD = 102;
+  static final int VIRTIOFSD_LISTEN_FD = 3;
 
   private QemuCommand() {}
 
@@ -71,9 +72,14 @@ public final class QemuCommand {
     return List.copyOf(a);
   }
 
+  /**
+   * virtiofsd serves the pod directory on a socket the run entrypoint already listens on at
+   * {@link #FS_SOCKET} (fd 3), so that qemu and virtiofsd start side by side. The guest caches
+   * everything ({@code cache=always}): while the pod runs, only the guest writes to the share.
+   */
   public static List<String> virtiofsdArgv(VmConfig c) {
-    return List.of(c.virtiofsd(), "--socket-path=" + FS_SOCKET, "-o", "source=" + c.hostPodDir(),
-        "-o", "cache=auto", "-o", "sandbox=namespace", "-o", "log_level=warn");
+    return List.of(c.virtiofsd(), "--fd=" + VIRTIOFSD_LISTEN_FD, "-o", "source=" + c.hostPodDir(),
+        "-o", "cache=always", "-o", "sandbox=namespace", "-o", "log_level=warn");
   }
 
   private static void port(List<String> a, String name, String chardev) {
