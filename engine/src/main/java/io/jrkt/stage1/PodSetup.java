@@ -138,6 +138,7 @@ public final class PodSetup {
       vm = new io.jrkt.stage1.kvm.KvmPodPlanner(kvm,
           io.jrkt.stage1.kvm.HostVirt.probe(Path.of("/")), System.getenv("PATH"), debug, warn);
       vmChecked = vm.preflight(stage1Tree.rootfs());
+      manifest = io.jrkt.stage1.kvm.KvmPodPlanner.annotate(manifest, vmChecked);
     }
     Map<AcName, TreeInfo> trees = new HashMap<>();
     for (RuntimeApp ra : manifest.apps()) {

@@ -129,6 +129,9 @@ class KvmTest extends FunctionalTest {
     assertEquals("exited", status.get("state"), status.toString());
     assertEquals("0", status.get("app-kvm-true"), status.toString());
     assertTrue(status.get("stage1-accel").startsWith(accel + ":"), status.toString());
+    String manifest = jrkt.run("cat-manifest", run.requireUuid()).ok().out();
+    assertTrue(manifest.contains("jrkt.io/stage1-kvm-accel") && manifest.contains("\"" + accel
+        + ": "), manifest);
   }
 
   @Test
@@ -206,7 +209,42 @@ class KvmTest extends FunctionalTest {
     assertTrue(jrkt.run("status", pod.uuid()).exit() != 0, "the pod is gone");
   }
 
+  @Test
+  void anUntrustedWorkloadRunsInAVmUnlessItWantsTheHostNetwork() {
+    Aci aci = Aci.busybox("example.com/kvm-untrusted").exec("/bin/sh", "-c",
+        "echo untrusted; exit 7");
+    jrkt.fetch(aci.write(jrkt.work(), "kvm-untrusted.aci"));
+    Path manifest = Aci.writeBytes(jrkt.work().resolve("untrusted.json"), ("{\"acKind\":"
+        + "\"PodManifest\",\"acVersion\":\"0.8.11\",\"apps\":[{\"name\":\"app\",\"image\":"
+        + "{\"id\":\"" + aci.imageId() + "\"}}],\"annotations\":[{\"name\":"
+        + "\"io.kubernetes.cri.untrusted-workload\",\"value\":\"true\"}]}").getBytes());
+
+    Result vm = jrkt.run(Jrkt.INSECURE, "--debug", "run", AUTO, "--pod-manifest=" + manifest);
+    Result host = jrkt.run(Jrkt.INSECURE, "--debug", "run", "--net=host",
+        "--pod-manifest=" + manifest);
+
+    vm.exits(7);
+    assertEquals(List.of("untrusted"), vm.lines(), vm.toString());
+    assertTrue(vm.err().contains("untrusted workload") && vm.err().contains("flavor kvm"),
+        vm.toString());
+    assertTrue(host.err().contains("host's network") && !host.err().contains("flavor kvm"),
+        host.toString());
+  }
+
   // ---- faults ----
+
+  @Test
+  void virtiofsdDyingUnderARunningVmEndsThePod() {
+    Background pod = vmInBackground(image("kvm-fsd", "sleep 120").toString());
+    long virtiofsd = pidIn(podDir(pod.uuid()).resolve("vm/virtiofsd.pid"));
+
+    assertEquals(0, Jrkt.exec(List.of("kill", "-9", Long.toString(virtiofsd))));
+    Result podResult = pod.running().await(Jrkt.TIMEOUT);
+
+    podResult.exits(254);
+    assertTrue(podResult.err().contains("virtiofsd exited"), podResult.toString());
+    assertEquals("exited", status(pod.uuid()).get("state"));
+  }
 
   @Test
   void aBootTimeoutEndsThePodAndKillsQemu() throws IOException {

@@ -46,6 +46,15 @@ public final class KvmPodPlanner {
     this.warn = warn;
   }
 
+  /** The pod manifest annotation (shown by cat-manifest and the API): "ACCEL: reason". */
+  public static final String ACCEL_ANNOTATION = "jrkt.io/stage1-kvm-accel";
+
+  /** The manifest with the accelerator annotation, for the API and {@code cat-manifest}. */
+  public static PodManifest annotate(PodManifest manifest, Preflight p) {
+    return manifest.toBuilder().annotations(manifest.annotations().with(ACCEL_ANNOTATION,
+        p.accel() + ": " + p.reason())).build();
+  }
+
   /** What the checks found: the pod can run with these. */
   public record Preflight(String accel, String reason, Path qemu, Path virtiofsd) {}
 
