@@ -15,7 +15,16 @@ cache=$1
 MODULES="virtio virtio_ring virtio_mmio virtio_console fuse virtiofs"
 
 meta=linux-image-cloud-amd64
-pkg=$(apt-cache depends "$meta" 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[0-9].*\)$/\1/p' | head -1)
+resolve() {
+  apt-cache depends "$meta" 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[0-9].*\)$/\1/p' |
+    head -1
+}
+pkg=$(resolve)
+if [ -z "$pkg" ] && [ "$(id -u)" -eq 0 ]; then
+  # A fresh machine may have no package lists yet.
+  apt-get update -q -o DPkg::Lock::Timeout=600 >/dev/null 2>&1 || true
+  pkg=$(resolve)
+fi
 if [ -z "$pkg" ]; then
   echo "fetch-kernel: cannot resolve $meta to a kernel package (run apt-get update?)" >&2
   exit 1
