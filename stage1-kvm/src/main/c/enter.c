@@ -3,7 +3,8 @@
  * guest agent (the "agent" virtio-serial port, a socket qemu serves in the pod directory). The
  * guest runs it chrooted in the app with the app's environment; its stdout and stderr come back
  * here, and this process exits with its status (254 when it cannot be run). PID is ignored: the
- * pod's processes are in the VM. One command at a time per pod.
+ * pod's processes are in the VM. qemu serves one client at a time: a second enter waits until the
+ * first has ended.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -39,10 +40,10 @@ int kvm_enter_main(int argc, char **argv) {
   if (fd < 0) {
     die_errno("enter: socket");
   }
-  /* qemu serves one client at a time; another enter may hold it for a moment. */
+  /* The socket appears once qemu runs; a pod just started may not have it yet. */
   int tries = 0;
   while (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
-    if (++tries > 100 || (errno != EAGAIN && errno != ECONNREFUSED)) {
+    if (++tries > 100 || (errno != EAGAIN && errno != ECONNREFUSED && errno != ENOENT)) {
       die_errno("enter: connect to the guest agent (%s): is the pod running?", KVM_AGENT_SOCKET);
     }
     usleep(10000);
@@ -50,12 +51,17 @@ int kvm_enter_main(int argc, char **argv) {
   if (frame_write(fd, FRAME_COMMAND, request, length) != 0) {
     die_errno("enter: send the command to the guest agent");
   }
+  int accepted = 0; /* frames before ACCEPTED belong to a previous client's command */
   for (;;) {
     struct frame f;
     if (frame_read(fd, &f) != 0) {
       die("enter: the guest agent went away before the command ended");
     }
-    if (f.type == FRAME_OUT || f.type == FRAME_ERR) {
+    if (f.type == FRAME_ACCEPTED) {
+      accepted = 1;
+    } else if (!accepted) {
+      /* ignored */
+    } else if (f.type == FRAME_OUT || f.type == FRAME_ERR) {
       int out = f.type == FRAME_OUT ? 1 : 2;
       for (uint32_t off = 0; off < f.length;) {
         ssize_t w = write(out, f.payload + off, f.length - off);

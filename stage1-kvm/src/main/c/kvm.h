@@ -53,8 +53,11 @@ void spec_load(const char *path, struct vm_spec *spec);
  * A frame is one type byte, a 4-byte little-endian payload length and the payload.
  * control port, guest to host: READY (apps started), EXIT (pod exit code, decimal), MESSAGE
  * (a line for the pod's stderr); host to guest: STOP.
- * agent port, host to guest: COMMAND (app NUL arg0 NUL arg1 ...); guest to host: OUT and ERR
- * (the command's output), EXIT (its exit code, decimal). */
+ * agent port, host to guest: COMMAND (app NUL arg0 NUL arg1 ...); guest to host: ACCEPTED
+ * (what follows is this command's), OUT and ERR (the command's output), EXIT (its exit code,
+ * decimal). qemu serves one agent client at a time, so a COMMAND means the previous client is
+ * gone: its command is killed, and what it wrote before is ignored by the new client, which
+ * reads nothing before ACCEPTED. */
 enum {
   FRAME_READY = 'R',
   FRAME_EXIT = 'X',
@@ -63,6 +66,7 @@ enum {
   FRAME_COMMAND = 'C',
   FRAME_OUT = 'O',
   FRAME_ERR = 'E',
+  FRAME_ACCEPTED = 'A',
 };
 #define FRAME_MAX_PAYLOAD (1u << 20)
 

@@ -1,11 +1,30 @@
 /* Frames on the virtio-serial ports; see kvm.h. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "kvm.h"
+
+/* A non-blocking fd that would block: waits up to this long for it, then gives up. A
+ * virtio-serial port without a host client blocks writes until one comes, so the guest opens its
+ * agent port non-blocking and must not wait forever for a client that went away. */
+#define STALL_MS 5000
+
+static int wait_for(int fd, short events) {
+  struct pollfd p = {fd, events, 0};
+  int n;
+  do {
+    n = poll(&p, 1, STALL_MS);
+  } while (n < 0 && errno == EINTR);
+  if (n == 1 && (p.revents & events)) {
+    return 0;
+  }
+  errno = n == 0 ? ETIMEDOUT : EPIPE;
+  return -1;
+}
 
 static int write_all(int fd, const void *buf, size_t n) {
   const char *p = buf;
@@ -13,6 +32,9 @@ static int write_all(int fd, const void *buf, size_t n) {
     ssize_t w = write(fd, p, n);
     if (w < 0) {
       if (errno == EINTR) {
+        continue;
+      }
+      if (errno == EAGAIN && wait_for(fd, POLLOUT) == 0) {
         continue;
       }
       return -1;
@@ -31,6 +53,9 @@ static int read_all(int fd, void *buf, size_t n) {
     ssize_t r = read(fd, p + got, n - got);
     if (r < 0) {
       if (errno == EINTR) {
+        continue;
+      }
+      if (errno == EAGAIN && wait_for(fd, POLLIN) == 0) {
         continue;
       }
       return -1;

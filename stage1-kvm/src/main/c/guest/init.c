@@ -56,6 +56,21 @@ static size_t running;
 static int pod_code = 0, pod_failed = 0;
 static int control_fd = -1, agent_fd = -1;
 static struct enter_state enter = {0, -1, -1, 0};
+/* The enter client went away (a write to the agent port failed): its command is killed and
+ * nothing more is sent until the next client's COMMAND. */
+static int agent_gone;
+
+static void agent_send(int type, const void *payload, size_t length) {
+  if (agent_gone) {
+    return;
+  }
+  if (frame_write(agent_fd, type, payload, length) != 0) {
+    agent_gone = 1;
+    if (enter.pid != 0) {
+      kill(-enter.pid, SIGKILL);
+    }
+  }
+}
 
 static long now_ms(void) {
   struct timespec ts;
@@ -227,16 +242,25 @@ static const struct plan_app *app_named(const char *name) {
 }
 
 static void agent_reply_failure(const char *message) {
-  frame_write(agent_fd, FRAME_ERR, message, strlen(message));
-  frame_write(agent_fd, FRAME_EXIT, "254", 3);
+  agent_send(FRAME_ERR, message, strlen(message));
+  agent_send(FRAME_EXIT, "254", 3);
 }
 
 /* COMMAND: app NUL arg0 NUL arg1 ...; runs it chrooted in the app with the app's environment. */
 static void agent_command(struct frame *f, const sigset_t *blocked) {
+  agent_gone = 0;
   if (enter.pid != 0) {
-    agent_reply_failure("stage1-kvm: another enter command is still running in this pod\n");
-    return;
+    /* Its client is gone (qemu serves one at a time): end it; reap() collects it. */
+    kill(-enter.pid, SIGKILL);
+    if (enter.out >= 0) {
+      close(enter.out);
+    }
+    if (enter.err >= 0) {
+      close(enter.err);
+    }
+    enter = (struct enter_state){0, -1, -1, 0};
   }
+  agent_send(FRAME_ACCEPTED, NULL, 0);
   size_t n = 0;
   for (uint32_t i = 0; i < f->length; i++) {
     n += f->payload[i] == '\0';
@@ -300,7 +324,7 @@ static void agent_relay(int *fd, int type) {
   char buf[16384];
   ssize_t n = read(*fd, buf, sizeof buf);
   if (n > 0) {
-    frame_write(agent_fd, type, buf, (size_t)n);
+    agent_send(type, buf, (size_t)n);
   } else if (n == 0 || errno != EINTR) {
     close(*fd);
     *fd = -1;
@@ -311,7 +335,7 @@ static void agent_finish_if_done(void) {
   if (enter.pid != 0 && enter.code >= 0 && enter.out < 0 && enter.err < 0) {
     char code[16];
     snprintf(code, sizeof code, "%d", enter.code);
-    frame_write(agent_fd, FRAME_EXIT, code, strlen(code));
+    agent_send(FRAME_EXIT, code, strlen(code));
     enter.pid = 0;
   }
 }
@@ -387,7 +411,7 @@ int main(void) {
   dup2(err_port, 2);
   int out_port = open_port("stdout", O_WRONLY);
   control_fd = open_port("control", O_RDWR);
-  agent_fd = open_port("agent", O_RDWR);
+  agent_fd = open_port("agent", O_RDWR | O_NONBLOCK);
   debugf("%ld ms since boot: ports open", now_ms());
   mount_pod_share();
   debugf("%ld ms since boot: pod directory mounted", now_ms());
@@ -470,16 +494,15 @@ int main(void) {
       }
     }
     if (agent_slot >= 0) {
-      if (fds[agent_slot].revents & POLLIN) {
+      struct frame f;
+      if ((fds[agent_slot].revents & POLLIN) && frame_read(agent_fd, &f) == 0) {
         agent_hup = 0;
-        struct frame f;
-        if (frame_read(agent_fd, &f) == 0) {
-          if (f.type == FRAME_COMMAND) {
-            agent_command(&f, &blocked);
-          }
-          free(f.payload);
+        if (f.type == FRAME_COMMAND) {
+          agent_command(&f, &blocked);
         }
-      } else if (fds[agent_slot].revents & POLLHUP) {
+        free(f.payload);
+      } else if (fds[agent_slot].revents & (POLLHUP | POLLIN)) {
+        /* No client (an unconnected port reads as end of stream): look again later. */
         agent_hup = 1;
         agent_recheck = now_ms() + AGENT_RECHECK_MS;
       }

@@ -163,12 +163,21 @@ class KvmTest extends FunctionalTest {
 
     Result enter = jrkt.run("enter", uuid, "/bin/sh", "-c",
         "echo \"$GREETING\"; cat /proc/1/comm; echo to-err >&2; exit 7");
+    // A client that goes away in the middle of a chatty command: the guest kills the command
+    // and serves the next client.
+    Jrkt.Running chatty = jrkt.start(List.of("enter", uuid, "/bin/sh", "-c",
+        "while true; do echo chatter; sleep 0.05; done"));
+    sleep(1500);
+    chatty.kill9();
+    Result after = jrkt.run("enter", uuid, "/bin/sh", "-c", "echo still-served");
     Result stop = jrkt.run("stop", uuid);
     Result podResult = pod.running().await(Jrkt.TIMEOUT);
 
     enter.exits(7);
     assertEquals(List.of("hello-from-env", "init"), enter.lines(), enter.toString());
     assertTrue(enter.err().contains("to-err"), enter.toString());
+    after.ok();
+    assertEquals(List.of("still-served"), after.lines(), after.toString());
     stop.ok();
     podResult.exits(143);
     assertEquals("143", status(uuid).get("app-kvm-enter"));
