@@ -38,11 +38,20 @@
 
 /* ---- spec.c: the VM spec (NUL-separated strings, like the run plan) ---- */
 
+/* A host volume's virtio-fs share: its virtiofsd serves vm/<tag>.sock. */
+struct vm_volume {
+  const char *tag;
+  const char *host_path;
+  char **virtiofsd; /* NULL-terminated argv */
+};
+
 struct vm_spec {
   const char *accel;        /* "kvm" or "tcg" */
   long boot_timeout_ms;     /* from qemu's start to the guest's "ready" */
   const char *host_pod_dir; /* the pod directory's path on the host while it runs */
   char **virtiofsd;         /* NULL-terminated argv */
+  size_t nvolumes;
+  struct vm_volume *volumes;
   char **qemu;              /* NULL-terminated argv */
 };
 

@@ -91,21 +91,22 @@ static void child_setup(const char *log, int lock_fd) {
 
 /* virtiofsd gets a socket already listening at KVM_FS_SOCKET: qemu connects at once, and both
  * start side by side. */
-static pid_t start_virtiofsd(const struct vm_spec *spec, int lock_fd) {
-  unlink(KVM_FS_SOCKET);
+static pid_t start_virtiofsd(char **argv, const char *socket_path, const char *log,
+                             int lock_fd) {
+  unlink(socket_path);
   struct sockaddr_un addr = {.sun_family = AF_UNIX};
-  snprintf(addr.sun_path, sizeof addr.sun_path, "%s", KVM_FS_SOCKET);
+  snprintf(addr.sun_path, sizeof addr.sun_path, "%s", socket_path);
   int listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (listener < 0 || bind(listener, (struct sockaddr *)&addr, sizeof addr) != 0 ||
       listen(listener, 1) != 0) {
-    die_errno("listen on %s for virtiofsd", KVM_FS_SOCKET);
+    die_errno("listen on %s for virtiofsd", socket_path);
   }
   pid_t pid = fork();
   if (pid < 0) {
     die_errno("fork virtiofsd");
   }
   if (pid == 0) {
-    child_setup(KVM_VIRTIOFSD_LOG, lock_fd);
+    child_setup(log, lock_fd);
     if (dup2(listener, KVM_VIRTIOFSD_LISTEN_FD) < 0) {
       die_errno("pass the listening socket to virtiofsd");
     }
@@ -114,12 +115,11 @@ static pid_t start_virtiofsd(const struct vm_spec *spec, int lock_fd) {
         close(fd);
       }
     }
-    execv(spec->virtiofsd[0], spec->virtiofsd);
-    die_errno("exec %s", spec->virtiofsd[0]);
+    execv(argv[0], argv);
+    die_errno("exec %s", argv[0]);
   }
   close(listener);
-  write_pid_file(KVM_VIRTIOFSD_PID, pid);
-  debugf("virtiofsd %d started", (int)pid);
+  debugf("virtiofsd %d started for %s", (int)pid, socket_path);
   return pid;
 }
 
@@ -155,10 +155,12 @@ static pid_t start_qemu(const struct vm_spec *spec, int lock_fd, int *control) {
 
 /* virtiofsd holds no state worth a clean exit (every guest write went through to the host at
  * once) and lingers on SIGTERM: it is killed outright. */
-static void stop_virtiofsd(pid_t pid) {
-  if (pid > 0) {
-    kill(pid, SIGKILL);
-    wait_child(pid, NULL);
+static void stop_virtiofsd(pid_t *pids, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    if (pids[i] > 0) {
+      kill(pids[i], SIGKILL);
+      wait_child(pids[i], NULL);
+    }
   }
   unlink(KVM_FS_SOCKET);
 }
@@ -202,7 +204,20 @@ int kvm_run_main(int argc, char **argv) {
     die_errno("signalfd");
   }
   write_pid_file("ppid", getpid());
-  pid_t virtiofsd = start_virtiofsd(&spec, lock_fd);
+  /* virtiofsd[0] serves the pod directory, virtiofsd[1..] the host volumes. */
+  size_t nshares = 1 + spec.nvolumes;
+  pid_t *virtiofsd = calloc(nshares, sizeof *virtiofsd);
+  if (virtiofsd == NULL) {
+    die("out of memory");
+  }
+  virtiofsd[0] = start_virtiofsd(spec.virtiofsd, KVM_FS_SOCKET, KVM_VIRTIOFSD_LOG, lock_fd);
+  write_pid_file(KVM_VIRTIOFSD_PID, virtiofsd[0]);
+  for (size_t v = 0; v < spec.nvolumes; v++) {
+    char socket_path[256], log[256];
+    snprintf(socket_path, sizeof socket_path, "%s/%s.sock", KVM_RUNTIME_DIR, spec.volumes[v].tag);
+    snprintf(log, sizeof log, "%s/%s.log", KVM_RUNTIME_DIR, spec.volumes[v].tag);
+    virtiofsd[1 + v] = start_virtiofsd(spec.volumes[v].virtiofsd, socket_path, log, lock_fd);
+  }
   int control;
   pid_t qemu = start_qemu(&spec, lock_fd, &control);
   write_pid_file("pid", qemu);
@@ -250,11 +265,15 @@ int kvm_run_main(int argc, char **argv) {
             if (pid == qemu) {
               qemu_status = status;
               qemu_running = 0;
-            } else if (pid == virtiofsd) {
-              /* It also ends when qemu, exiting, closes the connection: give qemu a moment. */
-              virtiofsd = -1;
-              virtiofsd_status = status;
-              virtiofsd_deadline = now_ms() + 1000;
+            } else {
+              for (size_t v = 0; v < nshares; v++) {
+                if (pid == virtiofsd[v]) {
+                  /* It also ends when qemu, exiting, closes the connection: give qemu a moment. */
+                  virtiofsd[v] = -1;
+                  virtiofsd_status = status;
+                  virtiofsd_deadline = now_ms() + 1000;
+                }
+              }
             }
           }
         } else if (control_open) {
@@ -292,7 +311,12 @@ int kvm_run_main(int argc, char **argv) {
     }
   }
   debugf("+%ld ms: qemu ended", now_ms() - t0);
-  stop_virtiofsd(virtiofsd);
+  stop_virtiofsd(virtiofsd, nshares);
+  for (size_t v = 0; v < spec.nvolumes; v++) {
+    char socket_path[256];
+    snprintf(socket_path, sizeof socket_path, "%s/%s.sock", KVM_RUNTIME_DIR, spec.volumes[v].tag);
+    unlink(socket_path);
+  }
   unlink(KVM_AGENT_SOCKET);
   char how[128];
   if (timed_out) {

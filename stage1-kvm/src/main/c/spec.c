@@ -3,7 +3,7 @@
  * "version" "1", then keyed entries. Fields point into the file's buffer, never freed.
  *
  *   accel NAME | boot-timeout-ms N | host-pod-dir PATH | virtiofsd COUNT ARGS... |
- *   qemu COUNT ARGS...
+ *   volume TAG HOST-PATH COUNT ARGS... (repeated) | qemu COUNT ARGS...
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -70,7 +70,27 @@ void spec_load(const char *path, struct vm_spec *spec) {
       if (spec->host_pod_dir[0] != '/') {
         spec_fail(path, at, "host-pod-dir must be absolute", spec->host_pod_dir);
       }
-    } else if (strcmp(key, "virtiofsd") == 0 || strcmp(key, "qemu") == 0) {
+    } else if (strcmp(key, "virtiofsd") == 0 || strcmp(key, "qemu") == 0 ||
+               strcmp(key, "volume") == 0) {
+      struct vm_volume *volume = NULL;
+      if (key[1] == 'o') { /* volume TAG HOST-PATH, then the count */
+        if (i + 2 >= n) {
+          spec_fail(path, at, "entry is cut short", key);
+        }
+        struct vm_volume *grown =
+            realloc(spec->volumes, (spec->nvolumes + 1) * sizeof *spec->volumes);
+        if (grown == NULL) {
+          die("out of memory");
+        }
+        spec->volumes = grown;
+        volume = &spec->volumes[spec->nvolumes++];
+        volume->tag = fields[i++];
+        volume->host_path = fields[i++];
+        if (volume->tag[0] == '\0' || strchr(volume->tag, '/') != NULL ||
+            volume->host_path[0] != '/') {
+          spec_fail(path, at, "bad volume tag or host path", volume->tag);
+        }
+      }
       long count = parse_decimal(fields[i++], INT_MAX);
       if (count <= 0 || (size_t)count > n - i) {
         spec_fail(path, at, "bad argument count for", key);
@@ -82,7 +102,9 @@ void spec_load(const char *path, struct vm_spec *spec) {
       for (long k = 0; k < count; k++) {
         argv[k] = fields[i++];
       }
-      if (key[0] == 'q') {
+      if (volume != NULL) {
+        volume->virtiofsd = argv;
+      } else if (key[0] == 'q') {
         spec->qemu = argv;
       } else {
         spec->virtiofsd = argv;

@@ -161,9 +161,38 @@ static void mount_pod_share(void) {
   }
 }
 
-/* Bind sources are host paths: those in the pod directory are found in the share. */
-static void map_volume_sources(const char *host_pod_dir) {
-  size_t n = strlen(host_pod_dir);
+#define VOLUMES_DIR "/vol"
+
+/* Mounts each host volume's share (virtio-fs tag = its tag) on VOLUMES_DIR/<tag>. */
+static void mount_volume_shares(const struct vm_spec *spec) {
+  mkdir(VOLUMES_DIR, 0755);
+  for (size_t v = 0; v < spec->nvolumes; v++) {
+    char target[PATH_MAX];
+    snprintf(target, sizeof target, "%s/%s", VOLUMES_DIR, spec->volumes[v].tag);
+    mkdir(target, 0755);
+    if (mount(spec->volumes[v].tag, target, "virtiofs", MS_NODEV, NULL) != 0) {
+      die_errno("mount the share of host volume %s on %s", spec->volumes[v].host_path, target);
+    }
+    debugf("host volume %s on %s", spec->volumes[v].host_path, target);
+  }
+}
+
+/* s with prefix dir (a whole path component) replaced by to; NULL when s is not under dir. */
+static char *map_prefix(const char *s, const char *dir, const char *to) {
+  size_t n = strlen(dir);
+  if (strncmp(s, dir, n) != 0 || (s[n] != '/' && s[n] != '\0')) {
+    return NULL;
+  }
+  char *mapped;
+  if (asprintf(&mapped, "%s%s", to, s + n) < 0) {
+    die("out of memory");
+  }
+  return mapped;
+}
+
+/* Bind sources are host paths: those in the pod directory are found in its share, those of
+ * host volumes in theirs. */
+static void map_volume_sources(const struct vm_spec *spec) {
   for (size_t a = 0; a < plan.napps; a++) {
     struct plan_app *app = &plan.apps[a];
     for (size_t i = 0; i < app->nmounts; i++) {
@@ -171,13 +200,14 @@ static void map_volume_sources(const char *host_pod_dir) {
       if (!m->bind) {
         continue;
       }
-      if (strncmp(m->source, host_pod_dir, n) != 0 || m->source[n] != '/') {
-        die("app \"%s\": volume source %s is outside the pod directory and not shared into "
-            "the VM", app->name, m->source);
+      char *mapped = map_prefix(m->source, spec->host_pod_dir, POD_MOUNT);
+      for (size_t v = 0; mapped == NULL && v < spec->nvolumes; v++) {
+        char to[PATH_MAX];
+        snprintf(to, sizeof to, "%s/%s", VOLUMES_DIR, spec->volumes[v].tag);
+        mapped = map_prefix(m->source, spec->volumes[v].host_path, to);
       }
-      char *mapped;
-      if (asprintf(&mapped, "%s%s", POD_MOUNT, m->source + n) < 0) {
-        die("out of memory");
+      if (mapped == NULL) {
+        die("app \"%s\": volume source %s is not shared into the VM", app->name, m->source);
       }
       m->source = mapped;
     }
@@ -419,7 +449,8 @@ int main(void) {
   struct vm_spec spec;
   spec_load(KVM_SPEC_PATH, &spec);
   plan_load(FLY_PLAN_PATH, &plan);
-  map_volume_sources(spec.host_pod_dir);
+  mount_volume_shares(&spec);
+  map_volume_sources(&spec);
   int *rootfds = calloc(plan.napps, sizeof *rootfds);
   apps = calloc(plan.napps, sizeof *apps);
   if (rootfds == NULL || apps == NULL) {

@@ -78,6 +78,16 @@ class KvmTest extends FunctionalTest {
     return new Background(running, Jrkt.read(uuidFile).trim());
   }
 
+  /** An enter succeeds once the guest's init serves the agent, i.e. the apps run. */
+  private void waitUntilTheGuestRuns(String uuid) {
+    for (int i = 0; jrkt.run("enter", uuid, "/bin/true").exit() != 0; i++) {
+      if (i > 20) {
+        throw new AssertionError("the guest of pod " + uuid + " does not answer enter");
+      }
+      sleep(200);
+    }
+  }
+
   private Path podDir(String uuid) {
     return jrkt.data().resolve("pods/run").resolve(uuid);
   }
@@ -148,6 +158,25 @@ class KvmTest extends FunctionalTest {
     Map<String, String> status = status(run.requireUuid());
     assertEquals("3", status.get("app-kvm-b"), status.toString());
     assertEquals("143", status.get("app-kvm-a"), "the failing app stops the others: " + status);
+  }
+
+  @Test
+  void hostVolumesAreSharedIntoTheVm() throws IOException {
+    Path rw = Files.createDirectories(jrkt.work().resolve("kvm-rw"));
+    Path ro = Files.createDirectories(jrkt.work().resolve("kvm-ro"));
+    Files.writeString(ro.resolve("f"), "host content\n");
+    Path aci = image("kvm-vol", "cat /ro/f; echo written > /rw/out; "
+        + "if touch /ro/new 2>/dev/null; then echo wrote; else echo refused; fi");
+
+    Jrkt.PodRun run = vm("--volume=rw,kind=host,source=" + rw,
+        "--volume=ro,kind=host,source=" + ro + ",readOnly=true", aci.toString(),
+        "--mount=volume=rw,target=/rw", "--mount=volume=ro,target=/ro");
+
+    run.result().ok();
+    assertEquals(List.of("host content", "refused"), run.result().lines(),
+        run.result().toString());
+    assertEquals("written\n", Jrkt.read(rw.resolve("out")));
+    assertFalse(Files.exists(ro.resolve("new")));
   }
 
   // ---- enter, stop ----
@@ -246,6 +275,7 @@ class KvmTest extends FunctionalTest {
   void virtiofsdDyingUnderARunningVmEndsThePod() {
     Background pod = vmInBackground(image("kvm-fsd", "sleep 120").toString());
     long virtiofsd = pidIn(podDir(pod.uuid()).resolve("vm/virtiofsd.pid"));
+    waitUntilTheGuestRuns(pod.uuid());
 
     assertEquals(0, Jrkt.exec(List.of("kill", "-9", Long.toString(virtiofsd))));
     Result podResult = pod.running().await(Jrkt.TIMEOUT);
@@ -302,6 +332,9 @@ class KvmTest extends FunctionalTest {
 
     Result host = vm("--net=host", aci.toString()).result().rejected();
     Result badAccel = vm("--kvm-accel=fast", aci.toString()).result().rejected();
+    Path file = Files.writeString(jrkt.work().resolve("kvm-file-volume"), "x");
+    Result fileVolume = vm("--volume=f,kind=host,source=" + file, aci.toString(),
+        "--mount=volume=f,target=/f").result().rejected();
     Path bareStage1 = withoutKernel();
     Result noKernel = jrkt.run(Jrkt.INSECURE, "run", "--stage1-path=" + bareStage1, AUTO,
         aci.toString()).rejected();
@@ -309,7 +342,8 @@ class KvmTest extends FunctionalTest {
     assertTrue(host.err().contains("--net=host") && host.err().contains("VM"), host.toString());
     assertTrue(badAccel.err().contains("--kvm-accel=fast"), badAccel.toString());
     assertTrue(noKernel.err().contains("kernel missing"), noKernel.toString());
-    for (Result r : List.of(host, badAccel, noKernel)) {
+    assertTrue(fileVolume.err().contains("not a directory"), fileVolume.toString());
+    for (Result r : List.of(host, badAccel, noKernel, fileVolume)) {
       assertEquals(1, r.err().lines().count(), r.toString());
     }
     assertEquals(before, jrkt.podDirs(), "a refused pod leaves no pod directory");

@@ -101,15 +101,7 @@ public final class KvmPodPlanner {
    */
   public void write(Path podDir, Path runDir, String uuid, PodManifest manifest,
       Map<AcName, ImageManifest> images, RunPlan plan, Preflight p) throws Stage1Exception {
-    String prefix = runDir.toString() + "/";
-    for (AppPlan a : plan.apps()) {
-      for (PlanMount m : a.mounts()) {
-        if (!m.source().equals("tmpfs") && !m.source().startsWith(prefix)) {
-          throw new Stage1Exception("stage1-kvm: app \"" + a.name() + "\": host volume "
-              + m.source() + " cannot be shared into the VM yet (empty volumes can)");
-        }
-      }
-    }
+    List<String> volumes = hostVolumes(runDir, plan);
     List<VmResources.AppLimits> limits = new ArrayList<>();
     for (RuntimeApp ra : manifest.apps()) {
       App app = RunPlanner.effectiveApp(ra, images.get(ra.name()));
@@ -121,7 +113,7 @@ public final class KvmPodPlanner {
     try {
       config = new VmConfig(p.qemu().toString(), p.virtiofsd().toString(), p.accel(), resources,
           "rkt-" + uuid, runDir.toString(), tscKhz(Path.of("/proc/cpuinfo")),
-          settings.guestDebug(), java.util.Optional.empty());
+          settings.guestDebug(), java.util.Optional.empty(), volumes);
     } catch (IllegalArgumentException e) {
       throw new Stage1Exception("stage1-kvm: " + e.getMessage(), e);
     }
@@ -137,6 +129,33 @@ public final class KvmPodPlanner {
       throw new Stage1Exception("stage1-kvm: cannot write the VM spec: " + IoErrors.describe(e),
           e);
     }
+  }
+
+  /**
+   * The host directories the pod's bind mounts come from, outside the pod directory (which the
+   * VM sees anyway), each once: one virtio-fs share per directory. A single file cannot be
+   * shared.
+   */
+  static List<String> hostVolumes(Path runDir, RunPlan plan) throws Stage1Exception {
+    String prefix = runDir.toString() + "/";
+    java.util.LinkedHashSet<String> dirs = new java.util.LinkedHashSet<>();
+    for (AppPlan a : plan.apps()) {
+      for (PlanMount m : a.mounts()) {
+        if (m.source().equals("tmpfs") || m.source().startsWith(prefix)) {
+          continue;
+        }
+        if (!Files.isDirectory(Path.of(m.source()))) {
+          throw new Stage1Exception("stage1-kvm: app \"" + a.name() + "\": host volume "
+              + m.source() + " is not a directory; only directories can be shared into the VM");
+        }
+        if (m.source().contains(",")) {
+          throw new Stage1Exception("stage1-kvm: app \"" + a.name() + "\": host volume "
+              + m.source() + " has a comma, which qemu's option syntax cannot carry");
+        }
+        dirs.add(m.source());
+      }
+    }
+    return List.copyOf(dirs);
   }
 
   /** The "cpu MHz" of /proc/cpuinfo in kHz; empty when it cannot be read. */

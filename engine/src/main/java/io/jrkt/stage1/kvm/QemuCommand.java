@@ -58,6 +58,10 @@ public final class QemuCommand {
     add(a, "-global", "virtio-mmio.force-legacy=false");
     add(a, "-chardev", "socket,id=fs,path=" + FS_SOCKET);
     add(a, "-device", "vhost-user-fs-device,chardev=fs,tag=pod");
+    for (int i = 1; i <= c.volumes().size(); i++) {
+      add(a, "-chardev", "socket,id=vol" + i + ",path=" + volumeSocket(i));
+      add(a, "-device", "vhost-user-fs-device,chardev=vol" + i + ",tag=" + volumeTag(i));
+    }
     add(a, "-device", "virtio-serial-device");
     add(a, "-add-fd", "fd=" + STDOUT_FD + ",set=1");
     add(a, "-add-fd", "fd=" + STDERR_FD + ",set=2");
@@ -80,6 +84,26 @@ public final class QemuCommand {
   public static List<String> virtiofsdArgv(VmConfig c) {
     return List.of(c.virtiofsd(), "--fd=" + VIRTIOFSD_LISTEN_FD, "-o", "source=" + c.hostPodDir(),
         "-o", "cache=always", "-o", "sandbox=namespace", "-o", "log_level=warn");
+  }
+
+  /** The virtio-fs tag of the i-th host volume (from 1). */
+  public static String volumeTag(int i) {
+    return "vol" + i;
+  }
+
+  /** The socket the i-th host volume's virtiofsd serves (from 1). */
+  public static String volumeSocket(int i) {
+    return "vm/" + volumeTag(i) + ".sock";
+  }
+
+  /**
+   * The virtiofsd of the i-th host volume (from 1): like the pod directory's, but the host may
+   * change a volume's files while the pod runs, so the guest caches only for a while.
+   */
+  public static List<String> volumeVirtiofsdArgv(VmConfig c, int i) {
+    return List.of(c.virtiofsd(), "--fd=" + VIRTIOFSD_LISTEN_FD, "-o",
+        "source=" + c.volumes().get(i - 1), "-o", "cache=auto", "-o", "sandbox=namespace", "-o",
+        "log_level=warn");
   }
 
   private static void port(List<String> a, String name, String chardev) {

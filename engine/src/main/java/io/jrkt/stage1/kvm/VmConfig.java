@@ -1,5 +1,6 @@
 package io.jrkt.stage1.kvm;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -15,11 +16,28 @@ import java.util.OptionalLong;
  * @param tscKhz the host's TSC frequency for the guest's early calibration, when known
  * @param debug the guest's init reports its steps on the pod's stderr
  * @param tap a tap device in the pod's network namespace, when the pod has a network
+ * @param volumes host directories of the pod's host volumes, each shared into the VM as the
+ *     virtio-fs tag {@code vol<N>} (N from 1, in this order)
  */
 public record VmConfig(String qemu, String virtiofsd, String accel, VmResources resources,
     String machineName, String hostPodDir, OptionalLong tscKhz, boolean debug,
-    Optional<String> tap) {
+    Optional<String> tap, List<String> volumes) {
+  /** Without host volumes. */
+  public VmConfig(String qemu, String virtiofsd, String accel, VmResources resources,
+      String machineName, String hostPodDir, OptionalLong tscKhz, boolean debug,
+      Optional<String> tap) {
+    this(qemu, virtiofsd, accel, resources, machineName, hostPodDir, tscKhz, debug, tap,
+        List.of());
+  }
+
   public VmConfig {
+    volumes = List.copyOf(volumes);
+    for (String v : volumes) {
+      if (!v.startsWith("/") || v.contains(",")) {
+        throw new IllegalArgumentException("host volume " + v + " must be an absolute path "
+            + "without commas (qemu's and virtiofsd's option syntax cannot carry them)");
+      }
+    }
     Objects.requireNonNull(qemu, "qemu");
     Objects.requireNonNull(virtiofsd, "virtiofsd");
     Objects.requireNonNull(resources, "resources");

@@ -7,21 +7,35 @@ import java.util.List;
 /**
  * The VM spec stage0 writes for stage1-kvm ({@code stage1/rootfs/rkt/vm}): NUL-terminated
  * strings like the run plan, {@code version 1}, then {@code accel NAME},
- * {@code boot-timeout-ms N}, {@code host-pod-dir PATH}, {@code virtiofsd COUNT ARGS...} and
- * {@code qemu COUNT ARGS...}.
+ * {@code boot-timeout-ms N}, {@code host-pod-dir PATH}, {@code virtiofsd COUNT ARGS...}, one
+ * {@code volume TAG HOST-PATH COUNT ARGS...} per host volume (its virtiofsd, serving
+ * {@code vm/TAG.sock}) and {@code qemu COUNT ARGS...}.
  */
 public record VmSpec(String accel, long bootTimeoutMillis, String hostPodDir,
-    List<String> virtiofsd, List<String> qemu) {
+    List<String> virtiofsd, List<Volume> volumes, List<String> qemu) {
+  /** A host volume's share: its virtio-fs tag, host directory and virtiofsd command line. */
+  public record Volume(String tag, String hostPath, List<String> virtiofsd) {
+    public Volume {
+      virtiofsd = List.copyOf(virtiofsd);
+    }
+  }
+
   public static final String PATH = "stage1/rootfs/rkt/vm";
 
   public VmSpec {
     virtiofsd = List.copyOf(virtiofsd);
+    volumes = List.copyOf(volumes);
     qemu = List.copyOf(qemu);
     if (bootTimeoutMillis <= 0 || bootTimeoutMillis > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("bad boot timeout " + bootTimeoutMillis);
     }
     List<String> all = new java.util.ArrayList<>(List.of(accel, hostPodDir));
     all.addAll(virtiofsd);
+    for (Volume v : volumes) {
+      all.add(v.tag());
+      all.add(v.hostPath());
+      all.addAll(v.virtiofsd());
+    }
     all.addAll(qemu);
     for (String s : all) {
       if (s.indexOf('\0') >= 0) {
@@ -31,8 +45,13 @@ public record VmSpec(String accel, long bootTimeoutMillis, String hostPodDir,
   }
 
   public static VmSpec of(VmConfig c, long bootTimeoutMillis) {
+    List<Volume> volumes = new java.util.ArrayList<>();
+    for (int i = 1; i <= c.volumes().size(); i++) {
+      volumes.add(new Volume(QemuCommand.volumeTag(i), c.volumes().get(i - 1),
+          QemuCommand.volumeVirtiofsdArgv(c, i)));
+    }
     return new VmSpec(c.accel(), bootTimeoutMillis, c.hostPodDir(), QemuCommand.virtiofsdArgv(c),
-        QemuCommand.qemuArgv(c));
+        volumes, QemuCommand.qemuArgv(c));
   }
 
   public byte[] encode() {
@@ -46,6 +65,13 @@ public record VmSpec(String accel, long bootTimeoutMillis, String hostPodDir,
     field(out, "host-pod-dir");
     field(out, hostPodDir);
     list(out, "virtiofsd", virtiofsd);
+    for (Volume v : volumes) {
+      field(out, "volume");
+      field(out, v.tag());
+      field(out, v.hostPath());
+      field(out, Integer.toString(v.virtiofsd().size()));
+      v.virtiofsd().forEach(a -> field(out, a));
+    }
     list(out, "qemu", qemu);
     return out.toByteArray();
   }

@@ -41,11 +41,20 @@ class QemuCommandTest {
   }
 
   @Test
-  void kvmPodWithDebugAndTapMatchesItsGoldenFile() throws IOException {
-    VmConfig c = config("kvm", new VmResources(640, 3), OptionalLong.empty(), true,
-        Optional.of("tap0"));
+  void kvmPodWithDebugTapAndHostVolumesMatchesItsGoldenFile() throws IOException {
+    VmConfig c = new VmConfig("/usr/bin/qemu-system-x86_64", "/usr/lib/qemu/virtiofsd", "kvm",
+        new VmResources(640, 3), "rkt-" + UUID, "/var/lib/rkt/pods/run/" + UUID,
+        OptionalLong.empty(), true, Optional.of("tap0"), List.of("/srv/data", "/srv/logs"));
 
     assertEquals(golden("qemu-kvm-tap.golden"), QemuCommand.qemuArgv(c));
+    assertEquals(List.of("/usr/lib/qemu/virtiofsd", "--fd=3", "-o", "source=/srv/logs", "-o",
+        "cache=auto", "-o", "sandbox=namespace", "-o", "log_level=warn"),
+        QemuCommand.volumeVirtiofsdArgv(c, 2));
+    String spec = new String(VmSpec.of(c, 1000).encode(), StandardCharsets.UTF_8);
+    assertTrue(spec.contains(String.join("\0", "", "volume", "vol1", "/srv/data", "10",
+        "/usr/lib/qemu/virtiofsd", "")), spec);
+    assertTrue(spec.contains(String.join("\0", "", "volume", "vol2", "/srv/logs", "10", "")),
+        spec);
   }
 
   @Test
@@ -91,6 +100,9 @@ class QemuCommandTest {
     assertEquals(Integer.toString(QemuCommand.qemuArgv(c).size()), fields[qemuAt + 1]);
     assertEquals(qemuAt + 2 + QemuCommand.qemuArgv(c).size() + 1, fields.length);
     assertThrows(IllegalArgumentException.class,
-        () -> new VmSpec("tcg", 0, "/p", List.of("v"), List.of("q")));
+        () -> new VmSpec("tcg", 0, "/p", List.of("v"), List.of(), List.of("q")));
+    assertThrows(IllegalArgumentException.class, () -> new VmConfig("q", "v", "tcg",
+        new VmResources(256, 1), "rkt-x", "/p", OptionalLong.empty(), false, Optional.empty(),
+        List.of("/a,b")));
   }
 }
