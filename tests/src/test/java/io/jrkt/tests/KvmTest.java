@@ -272,6 +272,25 @@ class KvmTest extends FunctionalTest {
   // ---- faults ----
 
   @Test
+  void killMinus9OfTheRunProcessTakesTheVmWithIt() {
+    Background pod = vmInBackground(image("kvm-kill-run", "sleep 120").toString());
+    Path dir = podDir(pod.uuid());
+    long qemu = pidIn(dir.resolve("pid"));
+    long virtiofsd = pidIn(dir.resolve("vm/virtiofsd.pid"));
+
+    pod.running().kill9(); // jrkt run exec'd the stage1's /run: this kills it
+
+    for (int i = 0; i < 100 && (alive(qemu) || alive(virtiofsd)); i++) {
+      sleep(50);
+    }
+    assertFalse(alive(qemu), "qemu dies with /run");
+    assertFalse(alive(virtiofsd), "virtiofsd dies with /run");
+    assertEquals("exited", status(pod.uuid()).get("state"));
+    jrkt.run("gc", "--grace-period=0s").ok();
+    assertFalse(Files.exists(dir), "gc removed the pod directory");
+  }
+
+  @Test
   void virtiofsdDyingUnderARunningVmEndsThePod() {
     Background pod = vmInBackground(image("kvm-fsd", "sleep 120").toString());
     long virtiofsd = pidIn(podDir(pod.uuid()).resolve("vm/virtiofsd.pid"));
