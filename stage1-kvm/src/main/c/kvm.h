@@ -27,6 +27,8 @@
 #define KVM_CONSOLE_LOG "vm/console.log"
 #define KVM_VIRTIOFSD_LOG "vm/virtiofsd.log"
 #define KVM_VIRTIOFSD_PID "vm/virtiofsd.pid"
+/* The pod's hostname (--hostname, else rkt-<uuid>), which the guest sets. */
+#define KVM_HOSTNAME_FILE "vm/hostname"
 /* qemu finds the pod's stdout and stderr at these fds (its -add-fd options name them). */
 #define KVM_QEMU_STDOUT_FD 100
 #define KVM_QEMU_STDERR_FD 101

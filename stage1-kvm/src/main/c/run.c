@@ -189,6 +189,12 @@ int kvm_run_main(int argc, char **argv) {
   if (mkdir(KVM_RUNTIME_DIR, 0700) != 0 && errno != EEXIST) {
     die_errno("create %s", KVM_RUNTIME_DIR);
   }
+  char hostname[256];
+  snprintf(hostname, sizeof hostname, "%s%s", flags.hostname ? "" : "rkt-",
+           flags.hostname ? flags.hostname : flags.uuid);
+  if (write_file_atomic(KVM_HOSTNAME_FILE, hostname) != 0) {
+    die_errno("write %s", KVM_HOSTNAME_FILE);
+  }
   long t0 = now_ms();
   debugf("accelerator %s, boot timeout %ld ms", spec.accel, spec.boot_timeout_ms);
 

@@ -446,6 +446,11 @@ int main(void) {
   mount_pod_share();
   debugf("%ld ms since boot: pod directory mounted", now_ms());
 
+  size_t hostname_size;
+  char *hostname = read_file(KVM_HOSTNAME_FILE, &hostname_size);
+  if (hostname == NULL || sethostname(hostname, hostname_size) != 0) {
+    die_errno("set the hostname from %s", KVM_HOSTNAME_FILE);
+  }
   struct vm_spec spec;
   spec_load(KVM_SPEC_PATH, &spec);
   plan_load(FLY_PLAN_PATH, &plan);

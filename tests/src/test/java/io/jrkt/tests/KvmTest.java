@@ -123,13 +123,14 @@ class KvmTest extends FunctionalTest {
 
   @Test
   void trueRunsInItsOwnKernelAndTheAcceleratorIsShown() {
-    Path aci = image("kvm-true", "uname -r; /bin/true");
+    Path aci = image("kvm-true", "uname -r; hostname; /bin/true");
     String accel = expectedAccel();
 
     Jrkt.PodRun run = vm("--debug", aci.toString());
 
     run.result().ok();
-    assertEquals(1, run.result().lines().size(), run.result().toString());
+    assertEquals(2, run.result().lines().size(), run.result().toString());
+    assertEquals("rkt-" + run.requireUuid(), run.result().lines().get(1), "the pod's hostname");
     String guestKernel = run.result().lines().get(0);
     assertTrue(guestKernel.endsWith("-cloud-amd64"), "Debian's cloud kernel: " + guestKernel);
     assertTrue(run.result().err().contains("stage1-kvm: accelerator " + accel + ":"),
@@ -146,14 +147,14 @@ class KvmTest extends FunctionalTest {
 
   @Test
   void twoAppPodOutputAndExitCodesFollowRktsRule() {
-    Path a = image("kvm-a", "echo out-a; i=0; while [ $i -lt 600 ]; do sleep 0.1; "
+    Path a = image("kvm-a", "echo out-a $(hostname); i=0; while [ $i -lt 600 ]; do sleep 0.1; "
         + "i=$((i+1)); done");
     Path b = image("kvm-b", "echo err-b >&2; sleep 1; exit 3");
 
-    Jrkt.PodRun run = vm(a.toString(), "---", b.toString());
+    Jrkt.PodRun run = vm("--hostname=kvm-pod", a.toString(), "---", b.toString());
 
     run.result().exits(3);
-    assertEquals(List.of("out-a"), run.result().lines(), run.result().toString());
+    assertEquals(List.of("out-a kvm-pod"), run.result().lines(), run.result().toString());
     assertTrue(run.result().err().contains("err-b"), run.result().toString());
     Map<String, String> status = status(run.requireUuid());
     assertEquals("3", status.get("app-kvm-b"), status.toString());
