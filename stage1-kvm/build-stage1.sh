@@ -38,7 +38,7 @@ for entrypoint in enter stop gc; do
 done
 
 # shellcheck disable=SC2086
-$cc $cflags -o "$work/initramfs/init" "$src"/guest/init.c $common
+$cc $cflags -o "$work/initramfs/init" "$src"/guest/init.c "$src"/guest/agent.c $common
 for d in dev proc sys pod; do
   mkdir -p "$work/initramfs/$d"
 done

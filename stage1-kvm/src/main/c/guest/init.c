@@ -10,7 +10,7 @@
  *  - a STOP from the host forwards SIGTERM to every app;
  *  - when all apps have exited, the pod's status goes to the host (control port) and the VM
  *    powers off.
- * The "agent" port runs commands in an app for `enter`. Any failure before the apps start exits
+ * The "agent" port runs commands in an app for `enter` (agent.c). Any failure before the apps start exits
  * this process: the kernel panics, and with panic=-1 and qemu's -no-reboot the VM ends at once.
  */
 #define _GNU_SOURCE
@@ -32,7 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../kvm.h"
+#include "guest.h"
 
 #define POD_MOUNT "/pod"
 #define MODULE_ORDER "/lib/modules/order"
@@ -44,34 +44,11 @@ struct app_state {
   int code;
 };
 
-struct enter_state {
-  pid_t pid;   /* 0 when no command runs */
-  int out, err; /* pipes from the command, -1 once drained */
-  int code;
-};
-
 static struct plan plan;
 static struct app_state *apps;
 static size_t running;
 static int pod_code = 0, pod_failed = 0;
-static int control_fd = -1, agent_fd = -1;
-static struct enter_state enter = {0, -1, -1, 0};
-/* The enter client went away (a write to the agent port failed): its command is killed and
- * nothing more is sent until the next client's COMMAND. */
-static int agent_gone;
-
-static void agent_send(int type, const void *payload, size_t length) {
-  if (agent_gone) {
-    return;
-  }
-  if (frame_write(agent_fd, type, payload, length) != 0) {
-    agent_gone = 1;
-    if (enter.pid != 0) {
-      kill(-enter.pid, SIGKILL);
-    }
-  }
-}
-
+static int control_fd = -1;
 static long now_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -262,120 +239,11 @@ static void send_control(int type, const char *text) {
   }
 }
 
-static const struct plan_app *app_named(const char *name) {
-  for (size_t a = 0; a < plan.napps; a++) {
-    if (strcmp(plan.apps[a].name, name) == 0) {
-      return &plan.apps[a];
-    }
-  }
-  return NULL;
-}
-
-static void agent_reply_failure(const char *message) {
-  agent_send(FRAME_ERR, message, strlen(message));
-  agent_send(FRAME_EXIT, "254", 3);
-}
-
-/* COMMAND: app NUL arg0 NUL arg1 ...; runs it chrooted in the app with the app's environment. */
-static void agent_command(struct frame *f, const sigset_t *blocked) {
-  agent_gone = 0;
-  if (enter.pid != 0) {
-    /* Its client is gone (qemu serves one at a time): end it; reap() collects it. */
-    kill(-enter.pid, SIGKILL);
-    if (enter.out >= 0) {
-      close(enter.out);
-    }
-    if (enter.err >= 0) {
-      close(enter.err);
-    }
-    enter = (struct enter_state){0, -1, -1, 0};
-  }
-  agent_send(FRAME_ACCEPTED, NULL, 0);
-  size_t n = 0;
-  for (uint32_t i = 0; i < f->length; i++) {
-    n += f->payload[i] == '\0';
-  }
-  if (f->length == 0 || f->payload[f->length - 1] != '\0' || n < 2) {
-    agent_reply_failure("stage1-kvm: malformed enter request\n");
-    return;
-  }
-  char **words = calloc(n + 1, sizeof *words);
-  char *p = f->payload;
-  for (size_t i = 0; i < n; i++) {
-    words[i] = p;
-    p += strlen(p) + 1;
-  }
-  const struct plan_app *app = app_named(words[0]);
-  if (app == NULL) {
-    char msg[512];
-    snprintf(msg, sizeof msg, "stage1-kvm: no app \"%s\" in this pod\n", words[0]);
-    agent_reply_failure(msg);
-    free(words);
-    return;
-  }
-  int out[2], err[2];
-  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
-    agent_reply_failure("stage1-kvm: cannot make pipes for the command\n");
-    free(words);
-    return;
-  }
-  pid_t pid = fork();
-  if (pid == 0) {
-    setsid();
-    sigprocmask(SIG_UNBLOCK, blocked, NULL);
-    int null = open("/dev/null", O_RDONLY);
-    if (null < 0 || dup2(null, 0) < 0 || dup2(out[1], 1) < 0 || dup2(err[1], 2) < 0) {
-      _exit(FLY_EXIT_FAILURE);
-    }
-    char **env = enter_load_env(app->name);
-    if (chroot(app->root) != 0 || chdir("/") != 0) {
-      die_errno("enter: chroot into app \"%s\"", app->name);
-    }
-    close_fds_except(-1);
-    enter_exec(words + 1, env, app->name);
-  }
-  close(out[1]);
-  close(err[1]);
-  free(words);
-  if (pid < 0) {
-    close(out[0]);
-    close(err[0]);
-    agent_reply_failure("stage1-kvm: cannot fork the command\n");
-    return;
-  }
-  enter.pid = pid;
-  enter.out = out[0];
-  enter.err = err[0];
-  enter.code = -1;
-}
-
-/* Sends what a command's pipe has; closes it at its end. */
-static void agent_relay(int *fd, int type) {
-  char buf[16384];
-  ssize_t n = read(*fd, buf, sizeof buf);
-  if (n > 0) {
-    agent_send(type, buf, (size_t)n);
-  } else if (n == 0 || errno != EINTR) {
-    close(*fd);
-    *fd = -1;
-  }
-}
-
-static void agent_finish_if_done(void) {
-  if (enter.pid != 0 && enter.code >= 0 && enter.out < 0 && enter.err < 0) {
-    char code[16];
-    snprintf(code, sizeof code, "%d", enter.code);
-    agent_send(FRAME_EXIT, code, strlen(code));
-    enter.pid = 0;
-  }
-}
-
 static void reap(void) {
   int status;
   pid_t pid;
   while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-    if (pid == enter.pid) {
-      enter.code = exit_code_of(status);
+    if (agent_reaped(pid, status)) {
       continue;
     }
     for (size_t a = 0; a < plan.napps; a++) {
@@ -441,7 +309,7 @@ int main(void) {
   dup2(err_port, 2);
   int out_port = open_port("stdout", O_WRONLY);
   control_fd = open_port("control", O_RDWR);
-  agent_fd = open_port("agent", O_RDWR | O_NONBLOCK);
+  int agent_port = open_port("agent", O_RDWR | O_NONBLOCK);
   debugf("%ld ms since boot: ports open", now_ms());
   mount_pod_share();
   debugf("%ld ms since boot: pod directory mounted", now_ms());
@@ -476,6 +344,7 @@ int main(void) {
   if (sigfd < 0) {
     die_errno("signalfd");
   }
+  agent_init(agent_port, &plan, &blocked);
   for (size_t a = 0; a < plan.napps; a++) {
     apps[a].pid = start_app(a, rootfds[a], out_port, err_port, &blocked);
     close(rootfds[a]);
@@ -494,15 +363,15 @@ int main(void) {
     int agent_slot = -1, out_slot = -1, err_slot = -1;
     if (!agent_hup || now_ms() >= agent_recheck) {
       agent_slot = nfds;
-      fds[nfds++] = (struct pollfd){agent_fd, POLLIN, 0};
+      fds[nfds++] = (struct pollfd){agent_port, POLLIN, 0};
     }
-    if (enter.out >= 0) {
+    if (agent_output(0) >= 0) {
       out_slot = nfds;
-      fds[nfds++] = (struct pollfd){enter.out, POLLIN, 0};
+      fds[nfds++] = (struct pollfd){agent_output(0), POLLIN, 0};
     }
-    if (enter.err >= 0) {
+    if (agent_output(1) >= 0) {
       err_slot = nfds;
-      fds[nfds++] = (struct pollfd){enter.err, POLLIN, 0};
+      fds[nfds++] = (struct pollfd){agent_output(1), POLLIN, 0};
     }
     /* An unconnected port reports POLLHUP until a host client comes: look again now and then. */
     int timeout = agent_hup ? AGENT_RECHECK_MS : -1;
@@ -531,11 +400,9 @@ int main(void) {
     }
     if (agent_slot >= 0) {
       struct frame f;
-      if ((fds[agent_slot].revents & POLLIN) && frame_read(agent_fd, &f) == 0) {
+      if ((fds[agent_slot].revents & POLLIN) && frame_read(agent_port, &f) == 0) {
         agent_hup = 0;
-        if (f.type == FRAME_COMMAND) {
-          agent_command(&f, &blocked);
-        }
+        agent_request(&f);
         free(f.payload);
       } else if (fds[agent_slot].revents & (POLLHUP | POLLIN)) {
         /* No client (an unconnected port reads as end of stream): look again later. */
@@ -544,16 +411,14 @@ int main(void) {
       }
     }
     if (out_slot >= 0 && fds[out_slot].revents) {
-      agent_relay(&enter.out, FRAME_OUT);
+      agent_relay(0);
     }
     if (err_slot >= 0 && fds[err_slot].revents) {
-      agent_relay(&enter.err, FRAME_ERR);
+      agent_relay(1);
     }
     agent_finish_if_done();
   }
-  if (enter.pid != 0) {
-    kill(-enter.pid, SIGKILL);
-  }
+  agent_stop();
   debugf("%ld ms since boot: all apps exited", now_ms());
   char code[16];
   snprintf(code, sizeof code, "%d", pod_code);
