@@ -249,7 +249,7 @@ class KvmTest extends FunctionalTest {
   }
 
   @Test
-  void anUntrustedWorkloadRunsInAVmUnlessItWantsTheHostNetwork() {
+  void untrustedWorkloadsAndTheKubeletsOverrideRunInAVmButNotOnTheHostNetwork() {
     Aci aci = Aci.busybox("example.com/kvm-untrusted").exec("/bin/sh", "-c",
         "echo untrusted; exit 7");
     jrkt.fetch(aci.write(jrkt.work(), "kvm-untrusted.aci"));
@@ -258,7 +258,15 @@ class KvmTest extends FunctionalTest {
         + "{\"id\":\"" + aci.imageId() + "\"}}],\"annotations\":[{\"name\":"
         + "\"io.kubernetes.cri.untrusted-workload\",\"value\":\"true\"}]}").getBytes());
 
+    Path override = Aci.writeBytes(jrkt.work().resolve("override.json"), ("{\"acKind\":"
+        + "\"PodManifest\",\"acVersion\":\"0.8.11\",\"apps\":[{\"name\":\"app\",\"image\":"
+        + "{\"id\":\"" + aci.imageId() + "\"}}],\"annotations\":[{\"name\":"
+        + "\"rkt.alpha.kubernetes.io/stage1-name-override\",\"value\":"
+        + "\"coreos.com/rkt/stage1-kvm\"}]}").getBytes());
+
     Result vm = jrkt.run(Jrkt.INSECURE, "--debug", "run", AUTO, "--pod-manifest=" + manifest);
+    Result overridden = jrkt.run(Jrkt.INSECURE, "--debug", "run", AUTO,
+        "--pod-manifest=" + override);
     Result host = jrkt.run(Jrkt.INSECURE, "--debug", "run", "--net=host",
         "--pod-manifest=" + manifest);
 
@@ -268,6 +276,8 @@ class KvmTest extends FunctionalTest {
         vm.toString());
     assertTrue(host.err().contains("host's network") && !host.err().contains("flavor kvm"),
         host.toString());
+    overridden.exits(7);
+    assertTrue(overridden.err().contains("flavor kvm"), overridden.toString());
   }
 
   // ---- faults ----
