@@ -64,6 +64,12 @@ stage1-test:
 	  if [ $$rc -eq 77 ]; then echo "stage1-fly test skipped: cannot run here"; \
 	  elif [ $$rc -ne 0 ]; then exit $$rc; fi; \
 	fi
+	@if [ -f stage1-kvm/src/test/stage1-kvm-test.sh ]; then \
+	  echo "bash stage1-kvm/src/test/stage1-kvm-test.sh $(BIN)/stage1-kvm.aci"; \
+	  rc=0; bash stage1-kvm/src/test/stage1-kvm-test.sh $(BIN)/stage1-kvm.aci || rc=$$?; \
+	  if [ $$rc -eq 77 ]; then echo "stage1-kvm test skipped: cannot run here"; \
+	  elif [ $$rc -ne 0 ]; then exit $$rc; fi; \
+	fi
 
 bench: build
 	@sh bench/run-all.sh

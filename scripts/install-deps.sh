@@ -24,6 +24,8 @@ iproute2
 containernetworking-plugins
 iptables
 qemu-system-x86
+cpio
+lz4
 tar
 gzip
 bzip2

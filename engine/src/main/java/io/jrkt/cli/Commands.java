@@ -10,6 +10,7 @@ final class Commands {
     return List.of(new VersionCommand(),
         new RunCommand(), new PrepareCommand(), new RunPreparedCommand(), new EnterCommand(),
         new ListCommand(), new StatusCommand(), new CatManifestCommand(), new StopCommand(),
-        new RmCommand(), new GcCommand(), new LogsCommand(), new ApiServiceCommand());
+        new RmCommand(), new GcCommand(), new LogsCommand(), new ApiServiceCommand(),
+        new KvmCheckCommand());
   }
 }

@@ -45,7 +45,7 @@ final class PodLaunch {
       PodManifestGenerator generator = new PodManifestGenerator(Main.RKT_VERSION,
           System.getenv());
       return new PodSetup(store, new PodStore(ctx.dataDir()), selector, images, generator,
-          debug, warn).prepare(request);
+          debug, warn, KvmFlags.settings(ctx, flags)).prepare(request);
     } catch (Stage1Exception | ArgsException e) {
       throw new CliException(e.getMessage(), e);
     }

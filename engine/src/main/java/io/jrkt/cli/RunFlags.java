@@ -51,6 +51,7 @@ final class RunFlags {
         .string("stage1-hash", null, "a stage1 image id in the store")
         .string("stage1-from-dir", null, "a stage1 image file name in jrkt's directory")
         .string("stage1-url", null, "a stage1 image URL (file:// only for now)");
+    KvmFlags.define(f);
     // Per-app flags are read after their image; here they only give a clear error.
     for (String name : ImageArgsParser.APP_FLAGS) {
       if (!f.isDefined(name)) {

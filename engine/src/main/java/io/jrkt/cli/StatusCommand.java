@@ -141,6 +141,9 @@ final class StatusCommand implements Command {
         }
       }
     }
+    // VM pods (stage1-kvm): the accelerator and why it was chosen.
+    io.jrkt.stage1.kvm.KvmPodPlanner.accelNote(pod.dir())
+        .ifPresent(note -> sb.append("stage1-accel=").append(note).append('\n'));
     out.print(sb);
   }
 }

@@ -73,10 +73,20 @@ public final class PodSetup {
   private final PodManifestGenerator generator;
   private final Consumer<String> debug;
   private final Consumer<String> warn;
+  private final io.jrkt.stage1.kvm.KvmSettings kvm;
 
   public PodSetup(ImageStore store, PodStore pods, Stage1Selector selector,
       ImageArgResolver images, PodManifestGenerator generator, Consumer<String> debug,
       Consumer<String> warn) {
+    this(store, pods, selector, images, generator, debug, warn,
+        io.jrkt.stage1.kvm.KvmSettings.DEFAULT);
+  }
+
+  /** @param kvm what the run or prepare says about VM pods (stage1-kvm) */
+  public PodSetup(ImageStore store, PodStore pods, Stage1Selector selector,
+      ImageArgResolver images, PodManifestGenerator generator, Consumer<String> debug,
+      Consumer<String> warn, io.jrkt.stage1.kvm.KvmSettings kvm) {
+    this.kvm = kvm;
     this.store = store;
     this.pods = pods;
     this.selector = selector;
@@ -96,6 +106,9 @@ public final class PodSetup {
         debug.accept("the pod manifest asks for stage1 " + override.get() + " ("
             + PodManifestGenerator.STAGE1_OVERRIDE_ANNOTATION + ")");
         stage1Request = Stage1Request.ByName.parse(override.get());
+      } else if (stage1Request instanceof Stage1Request.Default) {
+        stage1Request = io.jrkt.stage1.kvm.UntrustedWorkload.select(given, kvm, debug)
+            .orElse(stage1Request);
       }
     }
     Stage1Choice stage1 = selector.select(stage1Request);
@@ -130,6 +143,14 @@ public final class PodSetup {
     }
     HostVolumeSources.requireExisting(manifest);
     TreeInfo stage1Tree = tree(stage1.image().id(), "stage1 " + stage1.image().displayName());
+    io.jrkt.stage1.kvm.KvmPodPlanner vm = null;
+    io.jrkt.stage1.kvm.KvmPodPlanner.Preflight vmChecked = null;
+    if (stage1.flavor().equals(Stage1Flavor.KVM)) {
+      vm = new io.jrkt.stage1.kvm.KvmPodPlanner(kvm,
+          io.jrkt.stage1.kvm.HostVirt.probe(Path.of("/")), System.getenv("PATH"), debug, warn);
+      vmChecked = vm.preflight(stage1Tree.rootfs());
+      manifest = io.jrkt.stage1.kvm.KvmPodPlanner.annotate(manifest, vmChecked);
+    }
     Map<AcName, TreeInfo> trees = new HashMap<>();
     for (RuntimeApp ra : manifest.apps()) {
       trees.put(ra.name(), tree(ra.image().id(), "app \"" + ra.name() + "\""));
@@ -158,7 +179,13 @@ public final class PodSetup {
       plan.warnings().forEach(warn);
       new PodPreparer(debug).prepare(pod.dir(), manifest, stage1Tree,
           stage1.image().manifest(), manifests, trees, plan,
-          useOverlay(r, stage1Tree, trees));
+          vm == null && useOverlay(r, stage1Tree, trees));
+      if (vm != null) {
+        debug.accept("stage1-kvm: copying the image trees into the pod (the VM pods do not use"
+            + " overlays yet)");
+        vm.write(pod.dir(), runDir, pod.uuid().value(), manifest, manifests, plan.plan(),
+            vmChecked);
+      }
       r.dns().write(pod.dir());
       touch(stage1, manifest);
       return new Prepared(pod, stage1, entrypoints, manifest, runDir);

@@ -1,0 +1,89 @@
+package io.jrkt.stage1.kvm;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The VM spec stage0 writes for stage1-kvm ({@code stage1/rootfs/rkt/vm}): NUL-terminated
+ * strings like the run plan, {@code version 1}, then {@code accel NAME},
+ * {@code boot-timeout-ms N}, {@code host-pod-dir PATH}, {@code virtiofsd COUNT ARGS...}, one
+ * {@code volume TAG HOST-PATH COUNT ARGS...} per host volume (its virtiofsd, serving
+ * {@code vm/TAG.sock}) and {@code qemu COUNT ARGS...}.
+ */
+public record VmSpec(String accel, long bootTimeoutMillis, String hostPodDir,
+    List<String> virtiofsd, List<Volume> volumes, List<String> qemu) {
+  /** A host volume's share: its virtio-fs tag, host directory and virtiofsd command line. */
+  public record Volume(String tag, String hostPath, List<String> virtiofsd) {
+    public Volume {
+      virtiofsd = List.copyOf(virtiofsd);
+    }
+  }
+
+  public static final String PATH = "stage1/rootfs/rkt/vm";
+
+  public VmSpec {
+    virtiofsd = List.copyOf(virtiofsd);
+    volumes = List.copyOf(volumes);
+    qemu = List.copyOf(qemu);
+    if (bootTimeoutMillis <= 0 || bootTimeoutMillis > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("bad boot timeout " + bootTimeoutMillis);
+    }
+    List<String> all = new java.util.ArrayList<>(List.of(accel, hostPodDir));
+    all.addAll(virtiofsd);
+    for (Volume v : volumes) {
+      all.add(v.tag());
+      all.add(v.hostPath());
+      all.addAll(v.virtiofsd());
+    }
+    all.addAll(qemu);
+    for (String s : all) {
+      if (s.indexOf('\0') >= 0) {
+        throw new IllegalArgumentException("NUL in a VM spec field: " + s);
+      }
+    }
+  }
+
+  public static VmSpec of(VmConfig c, long bootTimeoutMillis) {
+    List<Volume> volumes = new java.util.ArrayList<>();
+    for (int i = 1; i <= c.volumes().size(); i++) {
+      volumes.add(new Volume(QemuCommand.volumeTag(i), c.volumes().get(i - 1),
+          QemuCommand.volumeVirtiofsdArgv(c, i)));
+    }
+    return new VmSpec(c.accel(), bootTimeoutMillis, c.hostPodDir(), QemuCommand.virtiofsdArgv(c),
+        volumes, QemuCommand.qemuArgv(c));
+  }
+
+  public byte[] encode() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    field(out, "version");
+    field(out, "1");
+    field(out, "accel");
+    field(out, accel);
+    field(out, "boot-timeout-ms");
+    field(out, Long.toString(bootTimeoutMillis));
+    field(out, "host-pod-dir");
+    field(out, hostPodDir);
+    list(out, "virtiofsd", virtiofsd);
+    for (Volume v : volumes) {
+      field(out, "volume");
+      field(out, v.tag());
+      field(out, v.hostPath());
+      field(out, Integer.toString(v.virtiofsd().size()));
+      v.virtiofsd().forEach(a -> field(out, a));
+    }
+    list(out, "qemu", qemu);
+    return out.toByteArray();
+  }
+
+  private static void list(ByteArrayOutputStream out, String key, List<String> values) {
+    field(out, key);
+    field(out, Integer.toString(values.size()));
+    values.forEach(v -> field(out, v));
+  }
+
+  private static void field(ByteArrayOutputStream out, String s) {
+    out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
+    out.write(0);
+  }
+}

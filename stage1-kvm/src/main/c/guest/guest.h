@@ -1,0 +1,25 @@
+/* The guest side of stage1-kvm: /init (init.c) and its agent for `enter` (agent.c). */
+#ifndef GUEST_H
+#define GUEST_H
+
+#include <signal.h>
+
+#include "../kvm.h"
+
+/* Starts the agent on its (non-blocking) port; plan and the signals the init blocks (which a
+ * command unblocks) must outlive it. */
+void agent_init(int fd, const struct plan *plan, const sigset_t *blocked);
+/* A frame the host sent on the agent port. */
+void agent_request(struct frame *frame);
+/* The running command's stdout (0) or stderr (1) pipe, -1 when there is none. */
+int agent_output(int which);
+/* Relays what that pipe has to the host (closing it at its end). */
+void agent_relay(int which);
+/* 1 when pid was the running command (its exit status is kept for the host). */
+int agent_reaped(pid_t pid, int status);
+/* Sends the command's EXIT once it has ended and its output is relayed. */
+void agent_finish_if_done(void);
+/* Kills a running command (the pod is ending). */
+void agent_stop(void);
+
+#endif

@@ -1,0 +1,427 @@
+/*
+ * The guest's /init (PID 1 of the VM). It loads the virtio modules the initramfs carries, mounts
+ * the pod directory the host shares over virtiofs (tag "pod") on /pod, and runs the pod's apps
+ * from the run plan there with stage1-nspawn's supervision rules:
+ *  - each app's mounts (stage1-fly's code), then a fork per app: process group leader, chroot,
+ *    cwd, groups, gid, uid, exec with exactly the plan's environment; its stdout and stderr are
+ *    the virtio-serial ports "stdout" and "stderr", which qemu writes to the pod's own;
+ *  - an app's exit code (128+N for signal N) goes to rkt/status/<app> on the share, i.e. on the
+ *    host; the first app to fail sets the pod's status and the others get SIGTERM;
+ *  - a STOP from the host forwards SIGTERM to every app;
+ *  - when all apps have exited, the pod's status goes to the host (control port) and the VM
+ *    powers off.
+ * The "agent" port runs commands in an app for `enter` (agent.c). Any failure before the apps start exits
+ * this process: the kernel panics, and with panic=-1 and qemu's -no-reboot the VM ends at once.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "guest.h"
+
+#define POD_MOUNT "/pod"
+#define MODULE_ORDER "/lib/modules/order"
+#define PORT_WAIT_MS 5000
+#define AGENT_RECHECK_MS 25
+
+struct app_state {
+  pid_t pid; /* 0 once it has exited */
+  int code;
+};
+
+static struct plan plan;
+static struct app_state *apps;
+static size_t running;
+static int pod_code = 0, pod_failed = 0;
+static int control_fd = -1;
+static long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static void mount_or_die(const char *source, const char *target, const char *type,
+                         unsigned long flags, const char *data) {
+  mkdir(target, 0755);
+  if (mount(source, target, type, flags, data) != 0) {
+    die_errno("mount %s on %s", type, target);
+  }
+}
+
+/* Loads the modules named in MODULE_ORDER (dependencies first), from /lib/modules. */
+static void load_modules(void) {
+  size_t size;
+  char *order = read_file(MODULE_ORDER, &size);
+  if (order == NULL) {
+    die_errno("read %s", MODULE_ORDER);
+  }
+  for (char *line = strtok(order, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "/lib/modules/%s.ko", line);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      die_errno("open kernel module %s", path);
+    }
+    if (syscall(SYS_finit_module, fd, "", 0) != 0 && errno != EEXIST) {
+      die_errno("load kernel module %s", path);
+    }
+    close(fd);
+    debugf("loaded %s", line);
+  }
+}
+
+/* The /dev node of the virtio-serial port with this name; waits for it to show up. */
+static int open_port(const char *name, int flags) {
+  long deadline = now_ms() + PORT_WAIT_MS;
+  for (;;) {
+    DIR *d = opendir("/sys/class/virtio-ports");
+    struct dirent *e;
+    while (d != NULL && (e = readdir(d)) != NULL) {
+      if (e->d_name[0] == '.') {
+        continue;
+      }
+      char path[PATH_MAX];
+      snprintf(path, sizeof path, "/sys/class/virtio-ports/%s/name", e->d_name);
+      size_t size;
+      char *text = read_file(path, &size);
+      if (text == NULL) {
+        continue;
+      }
+      text[strcspn(text, "\n")] = '\0';
+      int match = strcmp(text, name) == 0;
+      free(text);
+      if (match) {
+        snprintf(path, sizeof path, "/dev/%s", e->d_name);
+        int fd = open(path, flags | O_CLOEXEC);
+        if (fd >= 0) {
+          closedir(d);
+          return fd;
+        }
+      }
+    }
+    if (d != NULL) {
+      closedir(d);
+    }
+    if (now_ms() > deadline) {
+      die("virtio-serial port \"%s\" did not show up", name);
+    }
+    usleep(2000);
+  }
+}
+
+static void mount_pod_share(void) {
+  mkdir(POD_MOUNT, 0755);
+  long deadline = now_ms() + PORT_WAIT_MS;
+  while (mount("pod", POD_MOUNT, "virtiofs", MS_NODEV, NULL) != 0) {
+    if ((errno != ENOENT && errno != ENODEV && errno != EINVAL) || now_ms() > deadline) {
+      die_errno("mount the pod's virtiofs share on %s", POD_MOUNT);
+    }
+    usleep(2000);
+  }
+  if (chdir(POD_MOUNT) != 0) {
+    die_errno("chdir %s", POD_MOUNT);
+  }
+}
+
+#define VOLUMES_DIR "/vol"
+
+/* Mounts each host volume's share (virtio-fs tag = its tag) on VOLUMES_DIR/<tag>. */
+static void mount_volume_shares(const struct vm_spec *spec) {
+  mkdir(VOLUMES_DIR, 0755);
+  for (size_t v = 0; v < spec->nvolumes; v++) {
+    char target[PATH_MAX];
+    snprintf(target, sizeof target, "%s/%s", VOLUMES_DIR, spec->volumes[v].tag);
+    mkdir(target, 0755);
+    if (mount(spec->volumes[v].tag, target, "virtiofs", MS_NODEV, NULL) != 0) {
+      die_errno("mount the share of host volume %s on %s", spec->volumes[v].host_path, target);
+    }
+    debugf("host volume %s on %s", spec->volumes[v].host_path, target);
+  }
+}
+
+/* s with prefix dir (a whole path component) replaced by to; NULL when s is not under dir. */
+static char *map_prefix(const char *s, const char *dir, const char *to) {
+  size_t n = strlen(dir);
+  if (strncmp(s, dir, n) != 0 || (s[n] != '/' && s[n] != '\0')) {
+    return NULL;
+  }
+  char *mapped;
+  if (asprintf(&mapped, "%s%s", to, s + n) < 0) {
+    die("out of memory");
+  }
+  return mapped;
+}
+
+/* Bind sources are host paths: those in the pod directory are found in its share, those of
+ * host volumes in theirs. */
+static void map_volume_sources(const struct vm_spec *spec) {
+  for (size_t a = 0; a < plan.napps; a++) {
+    struct plan_app *app = &plan.apps[a];
+    for (size_t i = 0; i < app->nmounts; i++) {
+      struct plan_mount *m = &app->mounts[i];
+      if (!m->bind) {
+        continue;
+      }
+      char *mapped = map_prefix(m->source, spec->host_pod_dir, POD_MOUNT);
+      for (size_t v = 0; mapped == NULL && v < spec->nvolumes; v++) {
+        char to[PATH_MAX];
+        snprintf(to, sizeof to, "%s/%s", VOLUMES_DIR, spec->volumes[v].tag);
+        mapped = map_prefix(m->source, spec->volumes[v].host_path, to);
+      }
+      if (mapped == NULL) {
+        die("app \"%s\": volume source %s is not shared into the VM", app->name, m->source);
+      }
+      m->source = mapped;
+    }
+  }
+}
+
+static void write_status(const struct plan_app *app, int code) {
+  char path[PATH_MAX], value[16];
+  snprintf(path, sizeof path, "%s/%s", FLY_STATUS_DIR, app->name);
+  snprintf(value, sizeof value, "%d", code);
+  if (write_file_atomic(path, value) != 0) {
+    fprintf(stderr, "%s: write %s: %s\n", fly_program_name, path, strerror(errno));
+  }
+}
+
+static void signal_apps(int sig) {
+  for (size_t a = 0; a < plan.napps; a++) {
+    if (apps[a].pid > 0) {
+      kill(-apps[a].pid, sig);
+      kill(apps[a].pid, sig);
+    }
+  }
+}
+
+static pid_t start_app(size_t index, int rootfd, int out, int err, const sigset_t *blocked) {
+  const struct plan_app *app = &plan.apps[index];
+  pid_t pid = fork();
+  if (pid < 0) {
+    die_errno("fork app \"%s\"", app->name);
+  }
+  if (pid > 0) {
+    return pid;
+  }
+  setpgid(0, 0);
+  sigprocmask(SIG_UNBLOCK, blocked, NULL);
+  int null = open("/dev/null", O_RDONLY);
+  if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) {
+    die_errno("app \"%s\": set up stdin, stdout and stderr", app->name);
+  }
+  int keep = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+  close_fds_except(keep);
+  app_become(app, keep);
+  execve(app->exec[0], app->exec, app->env);
+  fprintf(stderr, "stage1-kvm: exec %s in app \"%s\": %s\n", app->exec[0], app->name,
+          strerror(errno));
+  _exit(FLY_EXIT_FAILURE);
+}
+
+static void send_control(int type, const char *text) {
+  if (frame_write(control_fd, type, text, text ? strlen(text) : 0) != 0) {
+    fprintf(stderr, "%s: write to the control port: %s\n", fly_program_name, strerror(errno));
+  }
+}
+
+static void reap(void) {
+  int status;
+  pid_t pid;
+  while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+    if (agent_reaped(pid, status)) {
+      continue;
+    }
+    for (size_t a = 0; a < plan.napps; a++) {
+      if (apps[a].pid == pid) {
+        int code = exit_code_of(status);
+        apps[a].pid = 0;
+        apps[a].code = code;
+        running--;
+        write_status(&plan.apps[a], code);
+        debugf("app \"%s\" exited with %d", plan.apps[a].name, code);
+        if (code != 0 && !pod_failed) {
+          pod_failed = 1;
+          pod_code = code;
+          signal_apps(SIGTERM);
+        }
+      }
+    }
+  }
+}
+
+/* No sync(): nothing of the pod lives in the guest, and every write to the share has already
+ * gone through to the host (no writeback cache); a syncfs over virtio-fs would only make the
+ * host flush its disks. */
+static void power_off(void) {
+  reboot(RB_POWER_OFF);
+  _exit(0); /* not reached: the kernel panics when init exits, which ends the VM too */
+}
+
+static int cmdline_has(const char *word) {
+  size_t size;
+  char *text = read_file("/proc/cmdline", &size);
+  if (text == NULL) {
+    return 0;
+  }
+  int found = 0;
+  for (char *w = strtok(text, " \n"); w != NULL; w = strtok(NULL, " \n")) {
+    found |= strcmp(w, word) == 0;
+  }
+  free(text);
+  return found;
+}
+
+int main(void) {
+  fly_program_name = "stage1-kvm guest";
+  mount_or_die("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755");
+  if (fcntl(2, F_GETFD) < 0) { /* the initramfs has no /dev/console for the kernel to open */
+    int console = open("/dev/console", O_RDWR);
+    for (int fd = 0; console >= 0 && fd <= 2; fd++) {
+      if (fd != console) {
+        dup2(console, fd);
+      }
+    }
+  }
+  mount_or_die("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+  mount_or_die("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+  fly_debug_enabled = cmdline_has("jrkt.debug");
+  debugf("%ld ms since boot: init started", now_ms());
+  load_modules();
+  debugf("%ld ms since boot: modules loaded", now_ms());
+
+  /* From here on, this process's messages reach the pod's stderr. */
+  int err_port = open_port("stderr", O_WRONLY);
+  dup2(err_port, 2);
+  int out_port = open_port("stdout", O_WRONLY);
+  control_fd = open_port("control", O_RDWR);
+  int agent_port = open_port("agent", O_RDWR | O_NONBLOCK);
+  debugf("%ld ms since boot: ports open", now_ms());
+  mount_pod_share();
+  debugf("%ld ms since boot: pod directory mounted", now_ms());
+
+  size_t hostname_size;
+  char *hostname = read_file(KVM_HOSTNAME_FILE, &hostname_size);
+  if (hostname == NULL || sethostname(hostname, hostname_size) != 0) {
+    die_errno("set the hostname from %s", KVM_HOSTNAME_FILE);
+  }
+  struct vm_spec spec;
+  spec_load(KVM_SPEC_PATH, &spec);
+  plan_load(FLY_PLAN_PATH, &plan);
+  mount_volume_shares(&spec);
+  map_volume_sources(&spec);
+  int *rootfds = calloc(plan.napps, sizeof *rootfds);
+  apps = calloc(plan.napps, sizeof *apps);
+  if (rootfds == NULL || apps == NULL) {
+    die("out of memory");
+  }
+  for (size_t a = 0; a < plan.napps; a++) {
+    rootfds[a] = mounts_prepare_app(&plan.apps[a]);
+  }
+
+  sigset_t blocked;
+  sigemptyset(&blocked);
+  sigaddset(&blocked, SIGCHLD);
+  sigaddset(&blocked, SIGTERM);
+  sigaddset(&blocked, SIGINT);
+  sigaddset(&blocked, SIGHUP);
+  sigprocmask(SIG_BLOCK, &blocked, NULL);
+  int sigfd = signalfd(-1, &blocked, SFD_CLOEXEC);
+  if (sigfd < 0) {
+    die_errno("signalfd");
+  }
+  agent_init(agent_port, &plan, &blocked);
+  for (size_t a = 0; a < plan.napps; a++) {
+    apps[a].pid = start_app(a, rootfds[a], out_port, err_port, &blocked);
+    close(rootfds[a]);
+    running++;
+  }
+  send_control(FRAME_READY, NULL);
+  debugf("%ld ms since boot: %zu app(s) started", now_ms(), plan.napps);
+
+  int agent_hup = 0;
+  long agent_recheck = 0;
+  while (running > 0) {
+    struct pollfd fds[5];
+    int nfds = 0;
+    fds[nfds++] = (struct pollfd){sigfd, POLLIN, 0};
+    fds[nfds++] = (struct pollfd){control_fd, POLLIN, 0};
+    int agent_slot = -1, out_slot = -1, err_slot = -1;
+    if (!agent_hup || now_ms() >= agent_recheck) {
+      agent_slot = nfds;
+      fds[nfds++] = (struct pollfd){agent_port, POLLIN, 0};
+    }
+    if (agent_output(0) >= 0) {
+      out_slot = nfds;
+      fds[nfds++] = (struct pollfd){agent_output(0), POLLIN, 0};
+    }
+    if (agent_output(1) >= 0) {
+      err_slot = nfds;
+      fds[nfds++] = (struct pollfd){agent_output(1), POLLIN, 0};
+    }
+    /* An unconnected port reports POLLHUP until a host client comes: look again now and then. */
+    int timeout = agent_hup ? AGENT_RECHECK_MS : -1;
+    if (poll(fds, (nfds_t)nfds, timeout) < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      die_errno("poll");
+    }
+    if (fds[0].revents & POLLIN) {
+      struct signalfd_siginfo si;
+      if (read(sigfd, &si, sizeof si) == sizeof si && si.ssi_signo != SIGCHLD) {
+        signal_apps((int)si.ssi_signo);
+      }
+      reap();
+    }
+    if (fds[1].revents & POLLIN) {
+      struct frame f;
+      if (frame_read(control_fd, &f) == 0) {
+        if (f.type == FRAME_STOP) {
+          debugf("stop requested by the host");
+          signal_apps(SIGTERM);
+        }
+        free(f.payload);
+      }
+    }
+    if (agent_slot >= 0) {
+      struct frame f;
+      if ((fds[agent_slot].revents & POLLIN) && frame_read(agent_port, &f) == 0) {
+        agent_hup = 0;
+        agent_request(&f);
+        free(f.payload);
+      } else if (fds[agent_slot].revents & (POLLHUP | POLLIN)) {
+        /* No client (an unconnected port reads as end of stream): look again later. */
+        agent_hup = 1;
+        agent_recheck = now_ms() + AGENT_RECHECK_MS;
+      }
+    }
+    if (out_slot >= 0 && fds[out_slot].revents) {
+      agent_relay(0);
+    }
+    if (err_slot >= 0 && fds[err_slot].revents) {
+      agent_relay(1);
+    }
+    agent_finish_if_done();
+  }
+  agent_stop();
+  debugf("%ld ms since boot: all apps exited", now_ms());
+  char code[16];
+  snprintf(code, sizeof code, "%d", pod_code);
+  send_control(FRAME_EXIT, code);
+  power_off();
+}

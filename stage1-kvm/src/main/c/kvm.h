@@ -1,0 +1,102 @@
+/*
+ * stage1-kvm: each pod runs in its own qemu virtual machine with its own kernel.
+ *
+ * Two static binaries share this header:
+ *  - the host side (/run, /enter, /stop, /gc in the stage1 image: one binary, hard-linked),
+ *    which starts virtiofsd and qemu as stage0 planned them in the VM spec and supervises them;
+ *  - the guest side (/init of the initramfs), which mounts the pod directory shared over
+ *    virtiofs, runs the apps as stage1-nspawn's supervisor does, and answers the host over two
+ *    virtio-serial ports.
+ * The run plan parser, the safe mount code and the helpers are stage1-fly's (fly.h).
+ */
+#ifndef KVM_H
+#define KVM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "fly.h"
+
+/* The VM spec stage0 writes for this flavor, relative to the pod directory. */
+#define KVM_SPEC_PATH "stage1/rootfs/rkt/vm"
+/* The pod's VM runtime files (sockets, logs), relative to the pod directory. */
+#define KVM_RUNTIME_DIR "vm"
+#define KVM_AGENT_SOCKET "vm/agent.sock"
+#define KVM_FS_SOCKET "vm/fs.sock"
+#define KVM_CONSOLE_LOG "vm/console.log"
+#define KVM_VIRTIOFSD_LOG "vm/virtiofsd.log"
+#define KVM_VIRTIOFSD_PID "vm/virtiofsd.pid"
+/* The pod's hostname (--hostname, else rkt-<uuid>), which the guest sets. */
+#define KVM_HOSTNAME_FILE "vm/hostname"
+/* qemu finds the pod's stdout and stderr at these fds (its -add-fd options name them). */
+#define KVM_QEMU_STDOUT_FD 100
+#define KVM_QEMU_STDERR_FD 101
+/* qemu's end of the control channel (a connected socket; its -chardev names the fd). */
+#define KVM_QEMU_CONTROL_FD 102
+/* virtiofsd's listening socket (bound at KVM_FS_SOCKET by /run; its --fd names it), so that qemu
+ * can connect while virtiofsd is still starting. */
+#define KVM_VIRTIOFSD_LISTEN_FD 3
+
+/* ---- spec.c: the VM spec (NUL-separated strings, like the run plan) ---- */
+
+/* A host volume's virtio-fs share: its virtiofsd serves vm/<tag>.sock. */
+struct vm_volume {
+  const char *tag;
+  const char *host_path;
+  char **virtiofsd; /* NULL-terminated argv */
+};
+
+struct vm_spec {
+  const char *accel;        /* "kvm" or "tcg" */
+  long boot_timeout_ms;     /* from qemu's start to the guest's "ready" */
+  const char *host_pod_dir; /* the pod directory's path on the host while it runs */
+  char **virtiofsd;         /* NULL-terminated argv */
+  size_t nvolumes;
+  struct vm_volume *volumes;
+  char **qemu;              /* NULL-terminated argv */
+};
+
+/* Reads and checks the spec; dies naming the file and the entry on error. */
+void spec_load(const char *path, struct vm_spec *spec);
+
+/* ---- proto.c: frames on the virtio-serial ports ----
+ * A frame is one type byte, a 4-byte little-endian payload length and the payload.
+ * control port, guest to host: READY (apps started), EXIT (pod exit code, decimal), MESSAGE
+ * (a line for the pod's stderr); host to guest: STOP.
+ * agent port, host to guest: COMMAND (app NUL arg0 NUL arg1 ...); guest to host: ACCEPTED
+ * (what follows is this command's), OUT and ERR (the command's output), EXIT (its exit code,
+ * decimal). qemu serves one agent client at a time, so a COMMAND means the previous client is
+ * gone: its command is killed, and what it wrote before is ignored by the new client, which
+ * reads nothing before ACCEPTED. */
+enum {
+  FRAME_READY = 'R',
+  FRAME_EXIT = 'X',
+  FRAME_MESSAGE = 'M',
+  FRAME_STOP = 'S',
+  FRAME_COMMAND = 'C',
+  FRAME_OUT = 'O',
+  FRAME_ERR = 'E',
+  FRAME_ACCEPTED = 'A',
+};
+#define FRAME_MAX_PAYLOAD (1u << 20)
+
+struct frame {
+  int type;
+  uint32_t length;
+  char *payload; /* malloc'd, NUL-terminated beyond length */
+};
+
+/* Writes one frame (all of it); -1 and errno on failure. */
+int frame_write(int fd, int type, const void *payload, size_t length);
+/* Reads one frame; 0 on success, -1 at end of stream or on error (errno 0 at a clean end). */
+int frame_read(int fd, struct frame *frame);
+
+/* ---- the host entrypoints ---- */
+
+int kvm_run_main(int argc, char **argv);
+int kvm_enter_main(int argc, char **argv);
+int kvm_stop_main(int argc, char **argv);
+int kvm_gc_main(int argc, char **argv);
+
+#endif
