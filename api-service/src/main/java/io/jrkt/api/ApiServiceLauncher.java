@@ -32,7 +32,9 @@ public final class ApiServiceLauncher implements ApiServiceEntry {
     }
     ApiService service;
     try {
-      service = new ApiService(config(ctx), PodLogSource.none());
+      service = new ApiService(config(ctx), new EngineLogSource(
+          new io.jrkt.logs.JournalLogSource(new io.jrkt.pod.PodStore(ctx.dataDir()),
+              java.util.Optional.empty())));
     } catch (IOException e) {
       throw new CliException("cannot start: " + e.getMessage());
     }

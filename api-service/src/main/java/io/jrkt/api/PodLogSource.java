@@ -49,7 +49,7 @@ public interface PodLogSource {
     }
   }
 
-  /** The source used until the engine's journal reader is wired in. */
+  /** A source for builds and tests without any log store: every GetLogs is UNIMPLEMENTED. */
   static PodLogSource none() {
     return (q, sink) -> {
       throw new LogsUnavailableException("jrkt was built without a log source: GetLogs cannot"

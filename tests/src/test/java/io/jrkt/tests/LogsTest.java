@@ -3,6 +3,7 @@ package io.jrkt.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jrkt.api.v1alpha.GetLogsRequest;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -116,6 +117,23 @@ class LogsTest extends NodeTest {
     assertEquals(254, r.exit(), r.toString());
     assertEquals(1, r.errLines().size(), r.toString());
     assertTrue(r.err().contains("did not run as a systemd unit"), r.toString());
+  }
+
+  /** The kubelet's call: GetLogs with lines=10, over TCP, in rkt's line shape. */
+  @Test
+  void apiServiceGetLogsServesTheLastLinesFromTheJournal() {
+    logs(); // the journal has every line by now
+    try (ApiClient api = ApiClient.start(jrkt)) {
+      List<String> lines = new ArrayList<>();
+      api.blocking.getLogs(GetLogsRequest.newBuilder().setPodId(counted).setAppName("counter")
+          .setLines(10).build()).forEachRemaining(r -> lines.addAll(r.getLinesList()));
+      assertEquals(10, lines.size(), lines.toString());
+      for (int i = 0; i < 10; i++) {
+        String line = lines.get(i);
+        assertTrue(line.matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}(\\.\\d+)? [+-]\\d{4} \\S+"
+            + " MESSAGE=line-" + (LINES - 9 + i)), line);
+      }
+    }
   }
 
   private String outputOf(Jrkt.Running running) {
