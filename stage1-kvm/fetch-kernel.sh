@@ -12,7 +12,7 @@
 set -eu
 cache=$1
 # The guest's modules, dependencies first (the guest loads them in this order).
-MODULES="virtio virtio_ring virtio_mmio virtio_console fuse virtiofs"
+MODULES="virtio virtio_ring virtio_mmio virtio_console fuse virtiofs failover net_failover virtio_net"
 
 meta=linux-image-cloud-amd64
 resolve() {
@@ -31,7 +31,11 @@ if [ -z "$pkg" ]; then
 fi
 release=${pkg#linux-image-}
 dir=$cache/$release
-if [ -f "$dir/vmlinux" ] && [ -f "$dir/release" ] && [ -f "$dir/modules/order" ]; then
+have_all() {
+  [ -f "$dir/vmlinux" ] && [ -f "$dir/release" ] && [ -f "$dir/modules/order" ] || return 1
+  for m in $MODULES; do [ -f "$dir/modules/$m.ko" ] || return 1; done
+}
+if have_all; then
   ln -sfn "$release" "$cache/current"
   echo "$dir"
   exit 0

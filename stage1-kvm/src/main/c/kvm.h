@@ -29,6 +29,11 @@
 #define KVM_VIRTIOFSD_PID "vm/virtiofsd.pid"
 /* The pod's hostname (--hostname, else rkt-<uuid>), which the guest sets. */
 #define KVM_HOSTNAME_FILE "vm/hostname"
+/* The guest's IPv4 set-up, one line: ADDRESS PREFIX GATEWAY ("-" for none); absent: no NIC. */
+#define KVM_NET_FILE "vm/net"
+/* The tap device in the pod's network namespace, and the fd qemu gets it on. */
+#define KVM_TAP "tap0"
+#define KVM_QEMU_TAP_FD 103
 /* qemu finds the pod's stdout and stderr at these fds (its -add-fd options name them). */
 #define KVM_QEMU_STDOUT_FD 100
 #define KVM_QEMU_STDERR_FD 101
@@ -98,5 +103,9 @@ int kvm_run_main(int argc, char **argv);
 int kvm_enter_main(int argc, char **argv);
 int kvm_stop_main(int argc, char **argv);
 int kvm_gc_main(int argc, char **argv);
+
+/* net.c: joins the pod's network namespace, creates the tap device connected to eth0 and
+ * writes KVM_NET_FILE; returns the tap's fd (and eth0's MAC), or -1 when the VM gets no NIC. */
+int kvm_net_setup(const char *net_flag, char *mac, size_t mac_size);
 
 #endif

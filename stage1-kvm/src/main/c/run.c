@@ -123,7 +123,34 @@ static pid_t start_virtiofsd(char **argv, const char *socket_path, const char *l
   return pid;
 }
 
-static pid_t start_qemu(const struct vm_spec *spec, int lock_fd, int *control) {
+/* The spec's qemu argv, plus the NIC on the tap device (fd KVM_QEMU_TAP_FD) when there is one:
+ * its MAC is eth0's, known only now that the pod's network exists. */
+static char **qemu_argv(const struct vm_spec *spec, int tap, const char *mac) {
+  if (tap < 0) {
+    return spec->qemu;
+  }
+  size_t n = 0;
+  while (spec->qemu[n] != NULL) {
+    n++;
+  }
+  char **argv = calloc(n + 5, sizeof *argv);
+  static char netdev[64], device[96];
+  if (argv == NULL) {
+    die("out of memory");
+  }
+  memcpy(argv, spec->qemu, n * sizeof *argv);
+  snprintf(netdev, sizeof netdev, "tap,id=net0,fd=%d", KVM_QEMU_TAP_FD);
+  snprintf(device, sizeof device, "virtio-net-device,netdev=net0,mac=%s", mac);
+  argv[n] = "-netdev";
+  argv[n + 1] = netdev;
+  argv[n + 2] = "-device";
+  argv[n + 3] = device;
+  return argv;
+}
+
+static pid_t start_qemu(const struct vm_spec *spec, int lock_fd, int *control, int tap,
+                        const char *mac) {
+  char **argv = qemu_argv(spec, tap, mac);
   unlink(KVM_AGENT_SOCKET);
   int pair[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
@@ -136,19 +163,23 @@ static pid_t start_qemu(const struct vm_spec *spec, int lock_fd, int *control) {
   if (pid == 0) {
     /* The pod's stdout and stderr, which the guest's "stdout" and "stderr" ports write to. */
     if (dup2(1, KVM_QEMU_STDOUT_FD) < 0 || dup2(2, KVM_QEMU_STDERR_FD) < 0 ||
-        dup2(pair[1], KVM_QEMU_CONTROL_FD) < 0) {
+        dup2(pair[1], KVM_QEMU_CONTROL_FD) < 0 || (tap >= 0 && dup2(tap, KVM_QEMU_TAP_FD) < 0)) {
       die_errno("pass stdout, stderr and the control channel to qemu");
     }
     child_setup(NULL, lock_fd);
     for (int fd = 3; fd < 1024; fd++) {
-      if (fd != KVM_QEMU_STDOUT_FD && fd != KVM_QEMU_STDERR_FD && fd != KVM_QEMU_CONTROL_FD) {
+      if (fd != KVM_QEMU_STDOUT_FD && fd != KVM_QEMU_STDERR_FD && fd != KVM_QEMU_CONTROL_FD &&
+          fd != KVM_QEMU_TAP_FD) {
         close(fd);
       }
     }
-    execv(spec->qemu[0], spec->qemu);
-    die_errno("exec %s", spec->qemu[0]);
+    execv(argv[0], argv);
+    die_errno("exec %s", argv[0]);
   }
   close(pair[1]);
+  if (tap >= 0) {
+    close(tap);
+  }
   *control = pair[0];
   return pid;
 }
@@ -224,8 +255,12 @@ int kvm_run_main(int argc, char **argv) {
     snprintf(log, sizeof log, "%s/%s.log", KVM_RUNTIME_DIR, spec.volumes[v].tag);
     virtiofsd[1 + v] = start_virtiofsd(spec.volumes[v].virtiofsd, socket_path, log, lock_fd);
   }
+  /* virtiofsd stays in the host's namespace; qemu starts in the pod's. */
+  unlink(KVM_NET_FILE);
+  char mac[18];
+  int tap = kvm_net_setup(flags.net, mac, sizeof mac);
   int control;
-  pid_t qemu = start_qemu(&spec, lock_fd, &control);
+  pid_t qemu = start_qemu(&spec, lock_fd, &control, tap, mac);
   write_pid_file("pid", qemu);
   long started = now_ms();
   long boot_deadline = started + spec.boot_timeout_ms;

@@ -22,4 +22,7 @@ void agent_finish_if_done(void);
 /* Kills a running command (the pod is ending). */
 void agent_stop(void);
 
+/* net.c: loopback up; eth0 set up as KVM_NET_FILE says, when it exists. */
+void guest_net_setup(void);
+
 #endif

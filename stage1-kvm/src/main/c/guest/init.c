@@ -319,6 +319,7 @@ int main(void) {
   if (hostname == NULL || sethostname(hostname, hostname_size) != 0) {
     die_errno("set the hostname from %s", KVM_HOSTNAME_FILE);
   }
+  guest_net_setup();
   struct vm_spec spec;
   spec_load(KVM_SPEC_PATH, &spec);
   plan_load(FLY_PLAN_PATH, &plan);

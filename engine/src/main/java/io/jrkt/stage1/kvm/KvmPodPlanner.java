@@ -83,13 +83,8 @@ public final class KvmPodPlanner {
     }
     String net = settings.net().orElse("default");
     if (!net.equals("none")) {
-      String note = "stage1-kvm: the VM gets no network interface yet (as --net=none); "
-          + "--net=" + net + " is not wired to VMs";
-      if (net.equals("default")) {
-        debug.accept(note);
-      } else {
-        warn.accept(note);
-      }
+      debug.accept("stage1-kvm: --net=" + net + ": the VM's NIC takes eth0's place in the "
+          + "pod's network namespace (tap device, tc redirect)");
     }
     return new Preflight(accel, d.reason(), qemu, virtiofsd);
   }

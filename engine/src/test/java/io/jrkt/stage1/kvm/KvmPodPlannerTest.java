@@ -62,7 +62,7 @@ class KvmPodPlannerTest {
     assertEquals(new KvmPodPlanner.Preflight("kvm", "KVM is usable (kvm_intel)", qemu,
         virtiofsd), p);
     assertTrue(debug.stream().anyMatch(l -> l.contains("accelerator kvm")), debug.toString());
-    assertTrue(debug.stream().anyMatch(l -> l.contains("no network interface")),
+    assertTrue(debug.stream().anyMatch(l -> l.contains("the VM's NIC takes eth0's place")),
         debug.toString());
   }
 
@@ -98,15 +98,16 @@ class KvmPodPlannerTest {
   }
 
   @Test
-  void namedNetworksAreAWarningUntilVmsGetANetwork(@TempDir Path t) throws Exception {
+  void namedNetworksAreWiredToTheVmWithoutWarning(@TempDir Path t) throws Exception {
     Path bin = t.resolve("bin");
     executable(bin, "qemu-system-x86_64");
     executable(bin, "virtiofsd");
 
     planner(settings(KvmAccel.TCG, "mynet"), PVM, bin).preflight(stage1(t, true));
 
-    assertEquals(1, warnings.size(), warnings.toString());
-    assertTrue(warnings.get(0).contains("--net=mynet"), warnings.toString());
+    assertEquals(List.of(), warnings);
+    assertTrue(debug.stream().anyMatch(l -> l.contains("--net=mynet: the VM's NIC")),
+        debug.toString());
   }
 
   @Test

@@ -1,0 +1,163 @@
+package io.jrkt.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The network of VM pods (stage1-kvm, {@code --kvm-accel=auto}: TCG where KVM is not usable):
+ * on the default CNI network the guest takes the pod's eth0 address and answers the host on it;
+ * gc leaves no network namespace behind; {@code --net=none} keeps a VM with loopback only. All
+ * traffic stays between the host and the pod's network namespace.
+ */
+class KvmNetworkTest extends FunctionalTest {
+  private static final String KVM = "--stage1-name=coreos.com/rkt/stage1-kvm";
+  private static final String AUTO = "--kvm-accel=auto";
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+  private Path stage1;
+  private int uuidFiles;
+
+  @BeforeAll
+  void findStage1() {
+    stage1 = jrkt.bin().resolve("stage1-kvm.aci");
+    assumeTrue(Files.isRegularFile(stage1), stage1 + " is not built (module stage1-kvm)");
+    assumeTrue(Jrkt.exec(List.of("qemu-system-x86_64", "--version")) == 0,
+        "qemu-system-x86_64 is not installed on this host");
+    assumeTrue(Files.isExecutable(Path.of("/usr/lib/cni/ptp")),
+        "containernetworking-plugins are not installed");
+    assumeTrue(Jrkt.exec(List.of("sh", "-c", "tar -tf " + stage1
+        + " | grep -q '^rootfs/kernel/vmlinux$'")) == 0, stage1 + " was built without a kernel");
+  }
+
+  private Path uuidFile() {
+    return jrkt.work().resolve("kvmnet-uuid-" + (++uuidFiles));
+  }
+
+  private List<String> runArgs(Path uuidFile, String... args) {
+    List<String> cmd = new ArrayList<>(List.of(Jrkt.INSECURE, "run", KVM, AUTO,
+        "--uuid-file-save=" + uuidFile));
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  private Path podDir(String uuid) {
+    return jrkt.data().resolve("pods/run").resolve(uuid);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  /** Sends an HTTP request to ip:80 until the guest answers; returns the answer. */
+  private static String httpGet(String ip) {
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    IOException last = null;
+    while (System.nanoTime() < deadline) {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress(ip, 80), 2000);
+        s.setSoTimeout(10000);
+        OutputStream out = s.getOutputStream();
+        out.write("GET /index.html HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        InputStream in = s.getInputStream();
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        last = e;
+        sleep(200);
+      }
+    }
+    throw new AssertionError("nothing answered on " + ip + ":80: " + last);
+  }
+
+  @Test
+  void theGuestTakesThePodsAddressAndAnswersTheHostAndGcLeavesNoNetns() {
+    Path aci = Aci.busybox("example.com/kvm-httpd").shell("mkdir -p /tmp/www; "
+        + "echo hello-from-the-vm > /tmp/www/index.html; exec busybox httpd -f -p 80 -h /tmp/www")
+        .write(jrkt.work(), "kvm-httpd.aci");
+    Path uuidFile = uuidFile();
+    Jrkt.Running running = jrkt.start(runArgs(uuidFile, aci.toString()));
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    String uuid = null;
+    String networks = null;
+    while (networks == null) {
+      if (!running.process().isAlive()) {
+        throw new AssertionError("the pod ended early:\n" + running.await(Duration.ofSeconds(1)));
+      }
+      assertTrue(System.nanoTime() < deadline, "the pod got no network in time");
+      if (Files.exists(uuidFile) && !Jrkt.read(uuidFile).isBlank()) {
+        uuid = Jrkt.read(uuidFile).trim();
+        if (Files.exists(podDir(uuid).resolve("pid"))) {
+          networks = status(uuid).get("networks");
+        }
+      }
+      sleep(100);
+    }
+    try {
+      assertTrue(networks.startsWith("default:ip4=172.16.28."), networks);
+      String ip = networks.substring("default:ip4=".length());
+
+      String answer = httpGet(ip);
+      assertTrue(answer.startsWith("HTTP/1.") && answer.contains("hello-from-the-vm"), answer);
+      // It is the guest that has the address, eth0's MAC and the default route.
+      Result inside = jrkt.run("enter", uuid, "/bin/sh", "-c",
+          "busybox ip -o -4 addr show eth0; busybox ip route; busybox ip -o link show eth0; "
+              + "busybox ip -o link show lo").ok();
+      assertTrue(inside.out().contains("inet " + ip + "/24"), inside.toString());
+      assertTrue(inside.out().contains("default via 172.16.28.1 dev eth0"), inside.toString());
+      assertTrue(inside.out().contains("<LOOPBACK,UP,LOWER_UP>"), inside.toString());
+      String netns = Jrkt.read(podDir(uuid).resolve("netns")).trim();
+      String hostSide = NetworkTest.sh("ip", "-n", netns.substring(netns.lastIndexOf('/') + 1),
+          "-o", "link", "show", "eth0");
+      String mac = hostSide.replaceAll("(?s).*link/ether ([0-9a-f:]{17}).*", "$1");
+      assertTrue(mac.length() == 17 && inside.out().contains("link/ether " + mac), hostSide
+          + "\n" + inside);
+      assertTrue(NetworkTest.sh("ip", "-n", netns.substring(netns.lastIndexOf('/') + 1), "-o",
+          "link", "show", "tap0").contains("tap0"), "the tap device is in the pod's netns");
+
+      jrkt.run("stop", uuid).ok();
+      running.await(Jrkt.TIMEOUT).exits(143);
+      jrkt.run("gc", "--grace-period=0s").ok();
+      assertFalse(Files.exists(Path.of(netns)), "gc removed the pod's netns " + netns);
+      assertFalse(Files.exists(podDir(uuid)), "gc removed the pod directory");
+      assertFalse(NetworkTest.sh("ip", "-o", "-4", "addr").contains(" " + ip + "/"),
+          "no host interface keeps the pod's address");
+    } finally {
+      if (running.process().isAlive()) {
+        running.process().destroyForcibly();
+      }
+    }
+  }
+
+  @Test
+  void netNoneKeepsAVmWithLoopbackOnly() {
+    Path aci = Aci.busybox("example.com/kvm-nonet").shell("busybox ip -o link")
+        .write(jrkt.work(), "kvm-nonet.aci");
+    Path uuidFile = uuidFile();
+    Result r = jrkt.run(runArgs(uuidFile, "--net=none", aci.toString())).ok();
+
+    assertTrue(r.out().contains("lo: <LOOPBACK,UP,LOWER_UP>"), r.toString());
+    assertFalse(r.out().contains("eth0"), r.toString());
+    String uuid = Jrkt.read(uuidFile).trim();
+    assertFalse(Files.exists(podDir(uuid).resolve("vm/net")), "no NIC set-up for the guest");
+  }
+}
