@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,13 +69,13 @@ class KvmNetworkTest extends FunctionalTest {
     }
   }
 
-  /** Sends an HTTP request to ip:80 until the guest answers; returns the answer. */
-  private static String httpGet(String ip) {
+  /** Sends an HTTP request to host:port until the guest answers; returns the answer. */
+  private static String httpGet(String host, int port) {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     IOException last = null;
     while (System.nanoTime() < deadline) {
       try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress(ip, 80), 2000);
+        s.connect(new InetSocketAddress(host, port), 2000);
         s.setSoTimeout(10000);
         OutputStream out = s.getOutputStream();
         out.write("GET /index.html HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -86,16 +87,22 @@ class KvmNetworkTest extends FunctionalTest {
         sleep(200);
       }
     }
-    throw new AssertionError("nothing answered on " + ip + ":80: " + last);
+    throw new AssertionError("nothing answered on " + host + ":" + port + ": " + last);
   }
 
   @Test
-  void theGuestTakesThePodsAddressAndAnswersTheHostAndGcLeavesNoNetns() {
-    Path aci = Aci.busybox("example.com/kvm-httpd").shell("mkdir -p /tmp/www; "
+  void theGuestTakesThePodsAddressAndAnswersTheHostAndAForwardedPortAndGcLeavesNoNetns()
+      throws IOException {
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    Path aci = Aci.busybox("example.com/kvm-httpd").port("http", "tcp", 80).shell("mkdir -p /tmp/www; "
         + "echo hello-from-the-vm > /tmp/www/index.html; exec busybox httpd -f -p 80 -h /tmp/www")
         .write(jrkt.work(), "kvm-httpd.aci");
     Path uuidFile = uuidFile();
-    Jrkt.Running running = jrkt.start(runArgs(uuidFile, aci.toString()));
+    Jrkt.Running running = jrkt.start(runArgs(uuidFile, "--port=http:" + port,
+        aci.toString()));
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     String uuid = null;
     String networks = null;
@@ -116,8 +123,10 @@ class KvmNetworkTest extends FunctionalTest {
       assertTrue(networks.startsWith("default:ip4=172.16.28."), networks);
       String ip = networks.substring("default:ip4=".length());
 
-      String answer = httpGet(ip);
+      String answer = httpGet(ip, 80);
       assertTrue(answer.startsWith("HTTP/1.") && answer.contains("hello-from-the-vm"), answer);
+      String forwarded = httpGet("127.0.0.1", port);
+      assertTrue(forwarded.contains("hello-from-the-vm"), forwarded);
       // It is the guest that has the address, eth0's MAC and the default route.
       Result inside = jrkt.run("enter", uuid, "/bin/sh", "-c",
           "busybox ip -o -4 addr show eth0; busybox ip route; busybox ip -o link show eth0; "
@@ -141,6 +150,8 @@ class KvmNetworkTest extends FunctionalTest {
       assertFalse(Files.exists(podDir(uuid)), "gc removed the pod directory");
       assertFalse(NetworkTest.sh("ip", "-o", "-4", "addr").contains(" " + ip + "/"),
           "no host interface keeps the pod's address");
+      String nat = NetworkTest.sh("iptables", "-w", "-t", "nat", "-S");
+      assertFalse(nat.contains(uuid) || nat.contains("--dport " + port), nat);
     } finally {
       if (running.process().isAlive()) {
         running.process().destroyForcibly();
