@@ -21,6 +21,13 @@ abstract class NodeTest {
   @BeforeAll
   void bootNode() {
     Path parent = Path.of("target", "test-nodes").toAbsolutePath();
+    for (String hidden : List.of("/tmp/", "/var/", "/run/", "/dev/")) {
+      if (parent.toString().startsWith(hidden)) {
+        throw new IllegalStateException("cannot boot a test node for " + parent + ": the node"
+            + " mounts its own " + hidden + " over the host's; run the tests from a checkout"
+            + " outside " + hidden);
+      }
+    }
     node = TestNode.boot(parent);
     try {
       jrkt = Jrkt.create(getClass(), parent, node.prefix());
