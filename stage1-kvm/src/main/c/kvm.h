@@ -31,6 +31,8 @@
 #define KVM_HOSTNAME_FILE "vm/hostname"
 /* The guest's IPv4 set-up, one line: ADDRESS PREFIX GATEWAY ("-" for none); absent: no NIC. */
 #define KVM_NET_FILE "vm/net"
+/* The apps' hostname, hosts and resolv.conf (dns.c), bound over theirs by the guest. */
+#define KVM_DNS_DIR "vm/dns"
 /* The tap device in the pod's network namespace, and the fd qemu gets it on. */
 #define KVM_TAP "tap0"
 #define KVM_QEMU_TAP_FD 103
@@ -107,5 +109,7 @@ int kvm_gc_main(int argc, char **argv);
 /* net.c: joins the pod's network namespace, creates the tap device connected to eth0 and
  * writes KVM_NET_FILE; returns the tap's fd (and eth0's MAC), or -1 when the VM gets no NIC. */
 int kvm_net_setup(const char *net_flag, char *mac, size_t mac_size);
+/* dns.c: writes KVM_DNS_DIR for --dns-conf-mode (NULL: both default); dies on a bad mode. */
+void kvm_dns_prepare(const char *hostname, const char *conf_mode);
 
 #endif

@@ -226,6 +226,7 @@ int kvm_run_main(int argc, char **argv) {
   if (write_file_atomic(KVM_HOSTNAME_FILE, hostname) != 0) {
     die_errno("write %s", KVM_HOSTNAME_FILE);
   }
+  kvm_dns_prepare(hostname, flags.dns_conf_mode);
   long t0 = now_ms();
   debugf("accelerator %s, boot timeout %ld ms", spec.accel, spec.boot_timeout_ms);
 

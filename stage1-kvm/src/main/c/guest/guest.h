@@ -24,5 +24,8 @@ void agent_stop(void);
 
 /* net.c: loopback up; eth0 set up as KVM_NET_FILE says, when it exists. */
 void guest_net_setup(void);
+/* dns.c: prepends the binds of the pod's hostname, hosts and resolv.conf to the app's mounts. */
+void guest_dns_mounts(struct plan_app *app);
+#define GUEST_POD_MOUNT "/pod"
 
 #endif

@@ -331,6 +331,7 @@ int main(void) {
     die("out of memory");
   }
   for (size_t a = 0; a < plan.napps; a++) {
+    guest_dns_mounts(&plan.apps[a]);
     rootfds[a] = mounts_prepare_app(&plan.apps[a]);
   }
 
