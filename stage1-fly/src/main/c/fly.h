@@ -38,6 +38,12 @@ char *read_file(const char *path, size_t *size);
 /* Writes content to path through a temporary file in the same directory and rename(2), so a
  * reader sees either the old file or the whole new one. -1 and errno on failure. */
 int write_file_atomic(const char *path, const char *content);
+/* The value of key ("resolv" or "hosts") in a --dns-conf-mode value "resolv=R,hosts=H", malloc'd;
+ * "default" when absent. */
+char *dns_conf_mode_of(const char *conf_mode, const char *key);
+/* Writes the file at from, newline-terminated, plus extra to the path to (atomically); dies
+ * naming from when it cannot be read. */
+void copy_file_with(const char *from, const char *extra, const char *to);
 /* Parses a non-negative decimal that fits in an int; -1 if it is not one. */
 long parse_decimal(const char *s, long max);
 /* Reads a file holding one decimal number (pid, pgid); -1 and errno when missing or bad. */

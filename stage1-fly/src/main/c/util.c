@@ -254,3 +254,35 @@ int flag_bool(const char *arg, const char *name, int *on) {
   }
   return 1;
 }
+
+char *dns_conf_mode_of(const char *conf_mode, const char *key) {
+  size_t klen = strlen(key);
+  const char *p = conf_mode;
+  while (p != NULL && *p != '\0') {
+    const char *end = strchr(p, ',');
+    size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+    if (len > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
+      return strndup(p + klen + 1, len - klen - 1);
+    }
+    p = end != NULL ? end + 1 : NULL;
+  }
+  return strdup("default");
+}
+
+void copy_file_with(const char *from, const char *extra, const char *to) {
+  size_t size;
+  char *text = read_file(from, &size);
+  if (text == NULL) {
+    die_errno("read %s for --dns-conf-mode", from);
+  }
+  char *out;
+  const char *sep = size > 0 && text[size - 1] != '\n' ? "\n" : "";
+  if (asprintf(&out, "%s%s%s", text, sep, extra) < 0) {
+    die("out of memory");
+  }
+  if (write_file_atomic(to, out) != 0) {
+    die_errno("write %s", to);
+  }
+  free(out);
+  free(text);
+}

@@ -14,21 +14,6 @@
 
 #include "kvm.h"
 
-/* The value of key ("resolv" or "hosts") in "resolv=R,hosts=H"; "default" when absent. */
-static char *mode_of(const char *conf_mode, const char *key) {
-  size_t klen = strlen(key);
-  const char *p = conf_mode;
-  while (p != NULL && *p != '\0') {
-    const char *end = strchr(p, ',');
-    size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
-    if (len > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
-      return strndup(p + klen + 1, len - klen - 1);
-    }
-    p = end != NULL ? end + 1 : NULL;
-  }
-  return strdup("default");
-}
-
 static void put(const char *name, const char *content) {
   char path[256];
   snprintf(path, sizeof path, "%s/%s", KVM_DNS_DIR, name);
@@ -39,19 +24,9 @@ static void put(const char *name, const char *content) {
 
 /* The file at from plus extra, into the dns directory as name. */
 static void copy_with(const char *from, const char *extra, const char *name) {
-  size_t size;
-  char *text = read_file(from, &size);
-  if (text == NULL) {
-    die_errno("read %s for --dns-conf-mode", from);
-  }
-  char *out;
-  const char *sep = size > 0 && text[size - 1] != '\n' ? "\n" : "";
-  if (asprintf(&out, "%s%s%s", text, sep, extra) < 0) {
-    die("out of memory");
-  }
-  put(name, out);
-  free(out);
-  free(text);
+  char path[256];
+  snprintf(path, sizeof path, "%s/%s", KVM_DNS_DIR, name);
+  copy_file_with(from, extra, path);
 }
 
 void kvm_dns_prepare(const char *hostname, const char *conf_mode) {
@@ -69,7 +44,7 @@ void kvm_dns_prepare(const char *hostname, const char *conf_mode) {
   char line[300];
   snprintf(line, sizeof line, "%s\n", hostname);
   put("hostname", line);
-  char *resolv = mode_of(conf_mode, "resolv");
+  char *resolv = dns_conf_mode_of(conf_mode, "resolv");
   if (strcmp(resolv, "stage0") == 0) {
     copy_with("stage1/rootfs/etc/rkt-resolv.conf", "", "resolv.conf");
   } else if (strcmp(resolv, "host") == 0) {
@@ -77,7 +52,7 @@ void kvm_dns_prepare(const char *hostname, const char *conf_mode) {
   } else if (strcmp(resolv, "none") != 0 && strcmp(resolv, "default") != 0) {
     die("--dns-conf-mode=%s: unknown resolv mode \"%s\"", conf_mode, resolv);
   }
-  char *hosts = mode_of(conf_mode, "hosts");
+  char *hosts = dns_conf_mode_of(conf_mode, "hosts");
   snprintf(line, sizeof line, "127.0.0.1 %s\n", hostname);
   if (strcmp(hosts, "stage0") == 0) {
     copy_with("stage1/rootfs/etc/rkt-hosts", line, "hosts");

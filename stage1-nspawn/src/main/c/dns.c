@@ -16,21 +16,6 @@
 
 #define DNS_DIR NSPAWN_STAGE1_ROOTFS NSPAWN_DNS_IN_CONTAINER
 
-/* The value of key ("resolv" or "hosts") in "resolv=R,hosts=H"; "default" when absent. */
-static char *mode_of(const char *conf_mode, const char *key) {
-  size_t klen = strlen(key);
-  const char *p = conf_mode;
-  while (p != NULL && *p != '\0') {
-    const char *end = strchr(p, ',');
-    size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
-    if (len > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
-      return strndup(p + klen + 1, len - klen - 1);
-    }
-    p = end != NULL ? end + 1 : NULL;
-  }
-  return strdup("default");
-}
-
 static void put(const char *path, const char *content) {
   if (write_file_atomic(path, content) != 0) {
     die_errno("write %s", path);
@@ -39,21 +24,9 @@ static void put(const char *path, const char *content) {
 
 /* The stage0-written file at path plus extra, into the dns directory as name. */
 static void copy_with(const char *from, const char *extra, const char *name) {
-  size_t size;
-  char *text = read_file(from, &size);
-  if (text == NULL) {
-    die_errno("read %s (stage0 writes it for --dns-conf-mode)", from);
-  }
-  char *out;
-  const char *sep = size > 0 && text[size - 1] != '\n' ? "\n" : "";
-  if (asprintf(&out, "%s%s%s", text, sep, extra) < 0) {
-    die("out of memory");
-  }
   char path[256];
   snprintf(path, sizeof path, "%s/%s", DNS_DIR, name);
-  put(path, out);
-  free(out);
-  free(text);
+  copy_file_with(from, extra, path);
 }
 
 size_t dns_prepare(const char *uuid, const char *hostname, const char *conf_mode,
@@ -83,7 +56,7 @@ size_t dns_prepare(const char *uuid, const char *hostname, const char *conf_mode
   put(DNS_DIR "/hostname", line);
   put(NSPAWN_STAGE1_ROOTFS "/etc/hostname", line);
 
-  char *resolv = mode_of(conf_mode, "resolv");
+  char *resolv = dns_conf_mode_of(conf_mode, "resolv");
   if (strcmp(resolv, "stage0") == 0) {
     copy_with(NSPAWN_STAGE1_ROOTFS "/etc/rkt-resolv.conf", "", "resolv.conf");
   } else if (strcmp(resolv, "host") == 0) {
@@ -91,7 +64,7 @@ size_t dns_prepare(const char *uuid, const char *hostname, const char *conf_mode
   } else if (strcmp(resolv, "none") != 0 && strcmp(resolv, "default") != 0) {
     die("run: --dns-conf-mode=%s: unknown resolv mode \"%s\"", conf_mode, resolv);
   }
-  char *hosts = mode_of(conf_mode, "hosts");
+  char *hosts = dns_conf_mode_of(conf_mode, "hosts");
   snprintf(line, sizeof line, "127.0.0.1 %s\n", host);
   if (strcmp(hosts, "stage0") == 0) {
     copy_with(NSPAWN_STAGE1_ROOTFS "/etc/rkt-hosts", line, "hosts");
