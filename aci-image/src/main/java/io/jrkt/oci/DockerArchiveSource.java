@@ -18,36 +18,12 @@ import java.util.Map;
  * from the digests of the config and layer files as unpacked); its digest is the image id, the
  * same for the same archive content.
  */
-public final class DockerArchiveSource implements ImageSource {
-  private static final int MAX_JSON = 4 << 20;
-
-  private final String argument;
-  private final Path archive;
-  private final String ref;
-  private ArchiveUnpacker files;
-  private ImageNaming naming;
+public final class DockerArchiveSource extends UnpackedArchiveSource {
   private final Map<String, ArchiveUnpacker.Entry> byDigest = new LinkedHashMap<>();
 
   /** @param ref a repo tag ({@code name:tag}) to pick; null for the first image */
   public DockerArchiveSource(String argument, Path archive, String ref) {
-    this.argument = argument;
-    this.archive = archive;
-    this.ref = ref;
-  }
-
-  @Override
-  public String describe() {
-    return argument;
-  }
-
-  @Override
-  public ImageNaming naming() {
-    return naming;
-  }
-
-  @Override
-  public void prepare(Path scratch, FetchProgress progress) throws ImageException, IOException {
-    files = ArchiveUnpacker.unpack(archive, argument, scratch);
+    super(argument, archive, ref);
   }
 
   @Override

@@ -6,34 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** An {@code oci-archive}: an OCI image layout packed in a tar (possibly compressed). */
-public final class OciArchiveSource implements ImageSource {
-  private static final int MAX_JSON = 4 << 20;
-
-  private final String argument;
-  private final Path archive;
-  private final String ref;
-  private ArchiveUnpacker files;
-  private ImageNaming naming;
-
+public final class OciArchiveSource extends UnpackedArchiveSource {
   public OciArchiveSource(String argument, Path archive, String ref) {
-    this.argument = argument;
-    this.archive = archive;
-    this.ref = ref;
-  }
-
-  @Override
-  public String describe() {
-    return argument;
-  }
-
-  @Override
-  public ImageNaming naming() {
-    return naming;
-  }
-
-  @Override
-  public void prepare(Path scratch, FetchProgress progress) throws ImageException, IOException {
-    files = ArchiveUnpacker.unpack(archive, argument, scratch);
+    super(argument, archive, ref);
   }
 
   @Override
