@@ -36,9 +36,9 @@
 /* The tap device in the pod's network namespace, and the fd qemu gets it on. */
 #define KVM_TAP "tap0"
 #define KVM_QEMU_TAP_FD 103
-/* qemu finds the pod's stdout and stderr at these fds (its -add-fd options name them). */
-#define KVM_QEMU_STDOUT_FD 100
-#define KVM_QEMU_STDERR_FD 101
+/* qemu finds the pod's stderr, for the guest init's own messages, at this fd (its -add-fd
+ * names it). The apps' output ports have fds of their own (the spec's "output" entries). */
+#define KVM_QEMU_STDERR_FD 100
 /* qemu's end of the control channel (a connected socket; its -chardev names the fd). */
 #define KVM_QEMU_CONTROL_FD 102
 /* virtiofsd's listening socket (bound at KVM_FS_SOCKET by /run; its --fd names it), so that qemu
@@ -54,6 +54,13 @@ struct vm_volume {
   char **virtiofsd; /* NULL-terminated argv */
 };
 
+/* An app's output ports: qemu takes the sockets behind its stdout and stderr at these fds. */
+struct vm_output {
+  const char *app;
+  int out_fd;
+  int err_fd;
+};
+
 struct vm_spec {
   const char *accel;        /* "kvm" or "tcg" */
   long boot_timeout_ms;     /* from qemu's start to the guest's "ready" */
@@ -61,6 +68,8 @@ struct vm_spec {
   char **virtiofsd;         /* NULL-terminated argv */
   size_t nvolumes;
   struct vm_volume *volumes;
+  size_t noutputs;
+  struct vm_output *outputs; /* in the run plan's order */
   char **qemu;              /* NULL-terminated argv */
 };
 
@@ -109,6 +118,23 @@ int kvm_gc_main(int argc, char **argv);
 /* net.c: joins the pod's network namespace, creates the tap device connected to eth0 and
  * writes KVM_NET_FILE; returns the tap's fd (and eth0's MAC), or -1 when the VM gets no NIC. */
 int kvm_net_setup(const char *net_flag, char *mac, size_t mac_size);
+/* output.c: where each app's output goes on the host: one journald stream per app, named after
+ * it, when the pod runs in a unit that logs to the journal (as stage1-nspawn does); otherwise a
+ * socket pair per stream whose other end /run copies to its own stdout or stderr. */
+struct app_output {
+  const char *app;
+  int qemu_fd[2];  /* what qemu gets at the spec's out_fd and err_fd */
+  int relay_fd[2]; /* /run's ends for stdout and stderr, -1 when the journal has the app */
+};
+/* Sets up every app's output; dies on a failure to make a socket. */
+struct app_output *output_setup(const struct vm_spec *spec);
+/* After qemu started: closes qemu's ends. */
+void output_close_qemu_ends(struct app_output *outputs, size_t n);
+/* Copies what one relay end has to stdout (stream 0) or stderr (1); closes it at its end.
+ * Returns 0 while it stays open. */
+int output_relay(struct app_output *o, int stream);
+/* Copies everything left until qemu's ends are closed (qemu has exited). */
+void output_drain(struct app_output *outputs, size_t n);
 /* dns.c: writes KVM_DNS_DIR for --dns-conf-mode (NULL: both default); dies on a bad mode. */
 void kvm_dns_prepare(const char *hostname, const char *conf_mode);
 

@@ -108,7 +108,8 @@ public final class KvmPodPlanner {
     try {
       config = new VmConfig(p.qemu().toString(), p.virtiofsd().toString(), p.accel(), resources,
           "rkt-" + uuid, runDir.toString(), tscKhz(Path.of("/proc/cpuinfo")),
-          settings.guestDebug(), java.util.Optional.empty(), volumes);
+          settings.guestDebug(), java.util.Optional.empty(), volumes,
+          plan.apps().stream().map(a -> a.name().value()).toList());
     } catch (IllegalArgumentException e) {
       throw new Stage1Exception("stage1-kvm: " + e.getMessage(), e);
     }
