@@ -74,8 +74,7 @@ new_pod() {
     -append "console=ttyS0 quiet panic=-1 pci=off tsc_early_khz=$khz" -serial file:vm/console.log
     -global virtio-mmio.force-legacy=false -chardev socket,id=fs,path=vm/fs.sock
     -device vhost-user-fs-device,chardev=fs,tag=pod -device "virtio-serial-device,max_ports=$((4 + 2 * i))"
-    -add-fd fd=100,set=2
-    -chardev file,id=stderr,path=/dev/fdset/2,append=on -device virtserialport,chardev=stderr,name=stderr
+    -chardev socket,id=stderr,fd=100 -device virtserialport,chardev=stderr,name=stderr
     -chardev socket,id=control,fd=102 -device virtserialport,chardev=control,name=control
     -chardev socket,id=agent,path=vm/agent.sock,server=on,wait=off
     -device virtserialport,chardev=agent,name=agent "${ports[@]}")

@@ -29,15 +29,20 @@
 #define KVM_VIRTIOFSD_PID "vm/virtiofsd.pid"
 /* The pod's hostname (--hostname, else rkt-<uuid>), which the guest sets. */
 #define KVM_HOSTNAME_FILE "vm/hostname"
-/* The guest's IPv4 set-up, one line: ADDRESS PREFIX GATEWAY ("-" for none); absent: no NIC. */
+/* The guest's network set-up, one directive a line, in this order per network; absent: no NIC.
+ *   nic IFNAME MAC                      the NIC with this MAC becomes IFNAME (ethN)
+ *   addr IFNAME ADDRESS PREFIX          an IPv4 or IPv6 address
+ *   route IFNAME DEST PREFIX GATEWAY    a route ("-": no gateway); 0.0.0.0 0 or :: 0: default */
 #define KVM_NET_FILE "vm/net"
 /* The apps' hostname, hosts and resolv.conf (dns.c), bound over theirs by the guest. */
 #define KVM_DNS_DIR "vm/dns"
-/* The tap device in the pod's network namespace, and the fd qemu gets it on. */
-#define KVM_TAP "tap0"
+/* The tap devices in the pod's network namespace (tapN for ethN), and the fd qemu gets the
+ * first on (the next ones follow). */
+#define KVM_TAP_PREFIX "tap"
 #define KVM_QEMU_TAP_FD 103
-/* qemu finds the pod's stderr, for the guest init's own messages, at this fd (its -add-fd
- * names it). The apps' output ports have fds of their own (the spec's "output" entries). */
+#define KVM_MAX_NICS 16
+/* qemu finds the socket of the guest init's own messages (relayed to the pod's stderr) at this
+ * fd. The apps' output ports have fds of their own (the spec's "output" entries). */
 #define KVM_QEMU_STDERR_FD 100
 /* qemu's end of the control channel (a connected socket; its -chardev names the fd). */
 #define KVM_QEMU_CONTROL_FD 102
@@ -115,22 +120,29 @@ int kvm_enter_main(int argc, char **argv);
 int kvm_stop_main(int argc, char **argv);
 int kvm_gc_main(int argc, char **argv);
 
-/* net.c: joins the pod's network namespace, creates the tap device connected to eth0 and
- * writes KVM_NET_FILE; returns the tap's fd (and eth0's MAC), or -1 when the VM gets no NIC. */
-int kvm_net_setup(const char *net_flag, char *mac, size_t mac_size);
-/* output.c: where each app's output goes on the host: one journald stream per app, named after
- * it, when the pod runs in a unit that logs to the journal (as stage1-nspawn does); otherwise a
- * socket pair per stream whose other end /run copies to its own stdout or stderr. */
+/* A NIC of the VM: its tap device's fd and the MAC of the pod interface it stands for. */
+struct vm_nic {
+  int tap;
+  char mac[18];
+};
+/* net.c: joins the pod's network namespace, creates a tap device connected to each of its
+ * ethN and writes KVM_NET_FILE; returns the number of NICs (0: none, no file). */
+size_t kvm_net_setup(const char *net_flag, struct vm_nic *nics, size_t max);
+/* output.c: each app's stdout and stderr reach qemu as one end of a socket pair each, whose other
+ * end /run copies to one journald stream per app, named after it, when the pod runs in a unit
+ * that logs to the journal (as stage1-nspawn does), or else to its own stdout and stderr. */
 struct app_output {
   const char *app;
   int qemu_fd[2];  /* what qemu gets at the spec's out_fd and err_fd */
-  int relay_fd[2]; /* /run's ends for stdout and stderr, -1 when the journal has the app */
+  int relay_fd[2]; /* /run's ends for stdout and stderr (-1 once closed) */
+  int sink[2];     /* where each goes: a journald stream, or /run's stdout or stderr */
 };
-/* Sets up every app's output; dies on a failure to make a socket. */
+/* Sets up every app's output, in the spec's order, then (one more entry, app NULL) the relay of
+ * the guest init's own stderr port; dies on a failure to make a socket. */
 struct app_output *output_setup(const struct vm_spec *spec);
 /* After qemu started: closes qemu's ends. */
 void output_close_qemu_ends(struct app_output *outputs, size_t n);
-/* Copies what one relay end has to stdout (stream 0) or stderr (1); closes it at its end.
+/* Copies what one relay end (stream 0: stdout, 1: stderr) has to its sink; closes it at its end.
  * Returns 0 while it stays open. */
 int output_relay(struct app_output *o, int stream);
 /* Copies everything left until qemu's ends are closed (qemu has exited). */

@@ -1,15 +1,17 @@
 /*
  * The apps' output on the host. In the guest, each app's stdout and stderr are virtio-serial
  * ports of their own ("out.<app>", "err.<app>"), which qemu connects to sockets it gets from
- * /run at the fds the spec names. Where those sockets lead is decided here, as stage1-nspawn
- * decides it:
+ * /run at the fds the spec names: one end of a socket pair per stream, whose other end /run
+ * copies to where stage1-nspawn would send the app's output:
  *  - in a systemd unit that logs to the journal: one journald stream per app, whose header names
- *    the app (SYSLOG_IDENTIFIER), with the same priority for stdout and stderr; qemu writes to
- *    it directly, and journald attributes the lines to the unit by /run's cgroup;
- *  - otherwise (or when journald cannot be reached): a socket pair per stream, whose other end
- *    /run copies to its own stdout or stderr, i.e. the pod's.
- * No end is ever shut down: qemu reads its socket too, and an end of stream there makes it drop
- * the connection, after which the guest's writes to that port would block for good.
+ *    the app (SYSLOG_IDENTIFIER), with the same priority for stdout and stderr; journald
+ *    attributes the lines to the unit by /run's cgroup;
+ *  - otherwise (or when journald cannot be reached): /run's own stdout or stderr, the pod's.
+ * qemu cannot be given the journald stream itself: journald shuts its sending side, and qemu,
+ * which also reads its sockets, would take that end of stream for a hang-up and drop the
+ * connection; the guest's next write to the port would then block for good. For the same reason
+ * /run never shuts down its end of a pair. The guest init's own "stderr" port is relayed to
+ * /run's stderr (in a unit, the unit's stream): qemu's file chardev cannot take a socket.
  * qemu's sockets get large send buffers: what the guest wrote but qemu could not pass on yet
  * when the VM powers off would be lost.
  */
@@ -34,11 +36,26 @@ static void big_send_buffer(int fd) {
   }
 }
 
+static void relay_pair(struct app_output *o, int stream) {
+  int pair[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
+    die_errno("socketpair for the output of %s", o->app ? o->app : "the guest");
+  }
+  big_send_buffer(pair[1]);
+  o->relay_fd[stream] = pair[0];
+  o->qemu_fd[stream] = pair[1];
+}
+
 struct app_output *output_setup(const struct vm_spec *spec) {
   struct app_output *outputs = calloc(spec->noutputs + 1, sizeof *outputs);
   if (outputs == NULL) {
     die("out of memory");
   }
+  /* The guest init's own messages: always the pod's stderr (in a unit, the unit's stream). */
+  struct app_output *guest = &outputs[spec->noutputs];
+  guest->qemu_fd[0] = guest->relay_fd[0] = -1;
+  relay_pair(guest, 1);
+  guest->sink[1] = STDERR_FILENO;
   int journal = journal_wanted();
   char *unit = journal ? journal_own_unit() : NULL;
   for (size_t a = 0; a < spec->noutputs; a++) {
@@ -46,25 +63,15 @@ struct app_output *output_setup(const struct vm_spec *spec) {
     o->app = spec->outputs[a].app;
     int fd = journal ? journal_connect(JOURNAL_STDOUT_SOCKET, o->app, unit) : -1;
     if (fd >= 0) {
-      big_send_buffer(fd);
-      o->qemu_fd[0] = fd;
-      o->qemu_fd[1] = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-      if (o->qemu_fd[1] < 0) {
-        die_errno("duplicate the journal stream of app \"%s\"", o->app);
-      }
-      o->relay_fd[0] = o->relay_fd[1] = -1;
+      shutdown(fd, SHUT_RD);
+      o->sink[0] = o->sink[1] = fd;
       debugf("app \"%s\": output to the journal", o->app);
-      continue;
+    } else {
+      o->sink[0] = STDOUT_FILENO;
+      o->sink[1] = STDERR_FILENO;
     }
-    for (int s = 0; s < 2; s++) {
-      int pair[2];
-      if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
-        die_errno("socketpair for the output of app \"%s\"", o->app);
-      }
-      big_send_buffer(pair[1]);
-      o->relay_fd[s] = pair[0];
-      o->qemu_fd[s] = pair[1];
-    }
+    relay_pair(o, 0);
+    relay_pair(o, 1);
   }
   free(unit);
   return outputs;
@@ -73,8 +80,10 @@ struct app_output *output_setup(const struct vm_spec *spec) {
 void output_close_qemu_ends(struct app_output *outputs, size_t n) {
   for (size_t a = 0; a < n; a++) {
     for (int s = 0; s < 2; s++) {
-      close(outputs[a].qemu_fd[s]);
-      outputs[a].qemu_fd[s] = -1;
+      if (outputs[a].qemu_fd[s] >= 0) {
+        close(outputs[a].qemu_fd[s]);
+        outputs[a].qemu_fd[s] = -1;
+      }
     }
   }
 }
@@ -105,7 +114,7 @@ int output_relay(struct app_output *o, int stream) {
     o->relay_fd[stream] = -1;
     return -1;
   }
-  write_all(stream == 0 ? STDOUT_FILENO : STDERR_FILENO, buf, (size_t)n);
+  write_all(o->sink[stream], buf, (size_t)n);
   return 0;
 }
 

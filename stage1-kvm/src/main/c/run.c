@@ -124,28 +124,29 @@ static pid_t start_virtiofsd(char **argv, const char *socket_path, const char *l
   return pid;
 }
 
-/* The spec's qemu argv, plus the NIC on the tap device (fd KVM_QEMU_TAP_FD) when there is one:
- * its MAC is eth0's, known only now that the pod's network exists. */
-static char **qemu_argv(const struct vm_spec *spec, int tap, const char *mac) {
-  if (tap < 0) {
-    return spec->qemu;
-  }
+/* The spec's qemu argv, plus a NIC on each tap device (fds KVM_QEMU_TAP_FD, +1, ...): their
+ * MACs are the pod interfaces', known only now that the pod's networks exist. */
+static char **qemu_argv(const struct vm_spec *spec, const struct vm_nic *nics, size_t nnics) {
   size_t n = 0;
   while (spec->qemu[n] != NULL) {
     n++;
   }
-  char **argv = calloc(n + 5, sizeof *argv);
-  static char netdev[64], device[96];
+  char **argv = calloc(n + 4 * nnics + 1, sizeof *argv);
   if (argv == NULL) {
     die("out of memory");
   }
   memcpy(argv, spec->qemu, n * sizeof *argv);
-  snprintf(netdev, sizeof netdev, "tap,id=net0,fd=%d", KVM_QEMU_TAP_FD);
-  snprintf(device, sizeof device, "virtio-net-device,netdev=net0,mac=%s", mac);
-  argv[n] = "-netdev";
-  argv[n + 1] = netdev;
-  argv[n + 2] = "-device";
-  argv[n + 3] = device;
+  for (size_t i = 0; i < nnics; i++) {
+    char *netdev, *device;
+    if (asprintf(&netdev, "tap,id=net%zu,fd=%zu", i, KVM_QEMU_TAP_FD + i) < 0 ||
+        asprintf(&device, "virtio-net-device,netdev=net%zu,mac=%s", i, nics[i].mac) < 0) {
+      die("out of memory");
+    }
+    argv[n++] = "-netdev";
+    argv[n++] = netdev;
+    argv[n++] = "-device";
+    argv[n++] = device;
+  }
   return argv;
 }
 
@@ -178,9 +179,9 @@ static void place_fds(int *src, const int *dst, size_t n) {
   }
 }
 
-static pid_t start_qemu(const struct vm_spec *spec, int lock_fd, int *control, int tap,
-                        const char *mac, struct app_output *outputs) {
-  char **argv = qemu_argv(spec, tap, mac);
+static pid_t start_qemu(const struct vm_spec *spec, int lock_fd, int *control,
+                        const struct vm_nic *nics, size_t nnics, struct app_output *outputs) {
+  char **argv = qemu_argv(spec, nics, nnics);
   unlink(KVM_AGENT_SOCKET);
   int pair[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
@@ -192,19 +193,19 @@ static pid_t start_qemu(const struct vm_spec *spec, int lock_fd, int *control, i
   }
   if (pid == 0) {
     child_setup(NULL, lock_fd);
-    size_t n = 0, max = 3 + 2 * spec->noutputs;
+    size_t n = 0, max = 2 + nnics + 2 * spec->noutputs;
     int *src = calloc(max, sizeof *src), *dst = calloc(max, sizeof *dst);
     if (src == NULL || dst == NULL) {
       die("out of memory");
     }
-    /* The pod's stderr, which the guest init's "stderr" port writes to. */
-    src[n] = STDERR_FILENO;
+    /* The guest init's "stderr" port, relayed to the pod's stderr. */
+    src[n] = outputs[spec->noutputs].qemu_fd[1];
     dst[n++] = KVM_QEMU_STDERR_FD;
     src[n] = pair[1];
     dst[n++] = KVM_QEMU_CONTROL_FD;
-    if (tap >= 0) {
-      src[n] = tap;
-      dst[n++] = KVM_QEMU_TAP_FD;
+    for (size_t i = 0; i < nnics; i++) {
+      src[n] = nics[i].tap;
+      dst[n++] = KVM_QEMU_TAP_FD + (int)i;
     }
     for (size_t a = 0; a < spec->noutputs; a++) {
       src[n] = outputs[a].qemu_fd[0];
@@ -217,10 +218,10 @@ static pid_t start_qemu(const struct vm_spec *spec, int lock_fd, int *control, i
     die_errno("exec %s", argv[0]);
   }
   close(pair[1]);
-  if (tap >= 0) {
-    close(tap);
+  for (size_t i = 0; i < nnics; i++) {
+    close(nics[i].tap);
   }
-  output_close_qemu_ends(outputs, spec->noutputs);
+  output_close_qemu_ends(outputs, spec->noutputs + 1);
   *control = pair[0];
   return pid;
 }
@@ -300,11 +301,11 @@ int kvm_run_main(int argc, char **argv) {
   }
   /* virtiofsd stays in the host's namespace; qemu starts in the pod's. */
   unlink(KVM_NET_FILE);
-  char mac[18];
-  int tap = kvm_net_setup(flags.net, mac, sizeof mac);
+  struct vm_nic nics[KVM_MAX_NICS];
+  size_t nnics = kvm_net_setup(flags.net, nics, KVM_MAX_NICS);
   struct app_output *outputs = output_setup(&spec);
   int control;
-  pid_t qemu = start_qemu(&spec, lock_fd, &control, tap, mac, outputs);
+  pid_t qemu = start_qemu(&spec, lock_fd, &control, nics, nnics, outputs);
   write_pid_file("pid", qemu);
   long started = now_ms();
   long boot_deadline = started + spec.boot_timeout_ms;
@@ -314,8 +315,8 @@ int kvm_run_main(int argc, char **argv) {
   int qemu_running = 1, control_open = 1, timed_out = 0, virtiofsd_status = 0;
   long virtiofsd_deadline = 0;
   /* fds: the signals, the control channel, then each app's stdout and stderr relay (-1 when the
-   * journal has it: poll skips negative fds). */
-  size_t nfds = 2 + 2 * spec.noutputs;
+   * journal has it: poll skips negative fds), then the guest's own stderr. */
+  size_t nrelays = spec.noutputs + 1, nfds = 2 + 2 * nrelays;
   struct pollfd *fds = calloc(nfds, sizeof *fds);
   if (fds == NULL) {
     die("out of memory");
@@ -323,7 +324,7 @@ int kvm_run_main(int argc, char **argv) {
   while (qemu_running) {
     fds[0] = (struct pollfd){sigfd, POLLIN, 0};
     fds[1] = (struct pollfd){control_open ? control : -1, POLLIN, 0};
-    for (size_t a = 0; a < spec.noutputs; a++) {
+    for (size_t a = 0; a < nrelays; a++) {
       for (int s = 0; s < 2; s++) {
         fds[2 + 2 * a + s] = (struct pollfd){outputs[a].relay_fd[s], POLLIN, 0};
       }
@@ -353,7 +354,7 @@ int kvm_run_main(int argc, char **argv) {
       wait_child(qemu, &qemu_status);
       break;
     }
-    for (size_t a = 0; n > 0 && a < spec.noutputs; a++) {
+    for (size_t a = 0; n > 0 && a < nrelays; a++) {
       for (int s = 0; s < 2; s++) {
         if (fds[2 + 2 * a + s].fd >= 0 && fds[2 + 2 * a + s].revents) {
           output_relay(&outputs[a], s);
@@ -416,7 +417,7 @@ int kvm_run_main(int argc, char **argv) {
     }
   }
   debugf("+%ld ms: qemu ended", now_ms() - t0);
-  output_drain(outputs, spec.noutputs);
+  output_drain(outputs, nrelays);
   stop_virtiofsd(virtiofsd, nshares);
   for (size_t v = 0; v < spec.nvolumes; v++) {
     char socket_path[256];

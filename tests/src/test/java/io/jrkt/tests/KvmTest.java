@@ -149,13 +149,16 @@ class KvmTest extends FunctionalTest {
   void twoAppPodOutputAndExitCodesFollowRktsRule() {
     Path a = image("kvm-a", "echo out-a $(hostname); i=0; while [ $i -lt 600 ]; do sleep 0.1; "
         + "i=$((i+1)); done");
-    Path b = image("kvm-b", "echo err-b >&2; sleep 1; exit 3");
+    Path b = image("kvm-b", "echo out-b; echo err-b >&2; sleep 1; exit 3");
 
     Jrkt.PodRun run = vm("--hostname=kvm-pod", a.toString(), "---", b.toString());
 
     run.result().exits(3);
-    assertEquals(List.of("out-a kvm-pod"), run.result().lines(), run.result().toString());
-    assertTrue(run.result().err().contains("err-b"), run.result().toString());
+    // each app has its own ports; both reach the pod's stdout and stderr
+    assertEquals(List.of("out-a kvm-pod", "out-b"),
+        run.result().lines().stream().sorted().toList(), run.result().toString());
+    assertTrue(run.result().err().contains("err-b") && !run.result().err().contains("out-"),
+        run.result().toString());
     Map<String, String> status = status(run.requireUuid());
     assertEquals("3", status.get("app-kvm-b"), status.toString());
     assertEquals("143", status.get("app-kvm-a"), "the failing app stops the others: " + status);

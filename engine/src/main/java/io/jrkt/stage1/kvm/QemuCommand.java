@@ -10,8 +10,9 @@ import java.util.List;
  *
  * <p>The machine is qemu's {@code microvm} (no PCI, no firmware: the kernel's PVH entry point is
  * entered directly), with modern virtio-mmio devices: virtio-fs for the pod directory (tag
- * {@code pod}) and one virtio-serial bus with these ports: {@code stderr} (the pod's own stderr,
- * passed as fd 100, for the guest init's messages), {@code control} (a connected socket, fd 102),
+ * {@code pod}) and one virtio-serial bus with these ports: {@code stderr} (the guest init's
+ * messages, on a connected socket passed as fd 100, which the run entrypoint copies to the pod's
+ * stderr), {@code control} (a connected socket, fd 102),
  * {@code agent} (a socket in the pod directory, for {@code enter}) and, for the i-th app (from
  * 0), {@code out.<app>} and {@code err.<app>} on connected sockets passed as fds
  * {@link #appOutFd}(i) and {@link #appErrFd}(i): the run entrypoint decides where they lead
@@ -70,8 +71,7 @@ public final class QemuCommand {
     }
     // Exactly as many ports as used: the guest sets up two virtqueues per possible port.
     add(a, "-device", "virtio-serial-device,max_ports=" + (FIXED_PORTS + 2 * c.apps().size()));
-    add(a, "-add-fd", "fd=" + STDERR_FD + ",set=2");
-    port(a, "stderr", "stderr", "file,id=stderr,path=/dev/fdset/2,append=on");
+    port(a, "stderr", "stderr", "socket,id=stderr,fd=" + STDERR_FD);
     port(a, "control", "control", "socket,id=control,fd=" + CONTROL_FD);
     port(a, "agent", "agent", "socket,id=agent,path=" + AGENT_SOCKET + ",server=on,wait=off");
     for (int i = 0; i < c.apps().size(); i++) {
