@@ -75,8 +75,10 @@ class KvmLogsTest extends NodeTest {
         a.stream().filter(l -> l.startsWith("a-out")).toList());
     List<String> b = logs("kvmlog-b", 2);
     assertEquals(List.of("b-err", "b-out"), sorted(b), b.toString());
+    // a pod's logs name each line's app when it has more than one
     List<String> all = jrkt.run("logs", uuid).ok().lines();
-    assertEquals(sorted(concat(a, b)), sorted(all), all.toString());
+    assertEquals(sorted(concat(a.stream().map(l -> "kvmlog-a: " + l).toList(),
+        b.stream().map(l -> "kvmlog-b: " + l).toList())), sorted(all), all.toString());
   }
 
   @Test

@@ -324,8 +324,9 @@ class KvmNetworkTest extends FunctionalTest {
       String page = "";
       long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
       while (!page.contains("hello-from-the-vm") && System.nanoTime() < deadline) {
-        page = NetworkTest.sh("nsenter", "--net=/run/netns/" + ns, "--", "busybox", "wget",
-            "-q", "-T", "5", "-O", "-", "http://[" + v6 + "]/index.html");
+        // (busybox wget cannot take an IPv6 address; its nc can)
+        page = NetworkTest.sh("nsenter", "--net=/run/netns/" + ns, "--", "sh", "-c",
+            "printf 'GET /index.html HTTP/1.0\\r\\n\\r\\n' | busybox nc -w 5 " + v6 + " 80");
         if (!page.contains("hello-from-the-vm")) {
           sleep(300);
         }
@@ -344,6 +345,8 @@ class KvmNetworkTest extends FunctionalTest {
       h.run("gc", "--grace-period=0s");
       h.close();
       NetworkTest.sh("ip", "netns", "del", ns);
+      // host-local's state directory of the network this test made (no address left in it)
+      NetworkTest.sh("rm", "-rf", "/var/lib/cni/networks/" + name);
     }
   }
 }
