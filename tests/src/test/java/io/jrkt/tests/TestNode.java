@@ -29,10 +29,15 @@ final class TestNode implements AutoCloseable {
   private static final Path CGROUP2 = Path.of("/sys/fs/cgroup/unified");
   private static final String[] HOST_UNITS = {"systemd-journald.service",
       "systemd-journald.socket", "systemd-journald-dev-log.socket", "dbus.service",
-      "dbus.socket"};
+      "dbus.socket", "systemd-machined.service", "machine.slice"};
+  /** Unit aliases of the host's, as symlinks: name and target. */
+  private static final String[][] HOST_ALIASES = {
+      {"dbus-org.freedesktop.machine1.service", "systemd-machined.service"}};
   private static final String[] OWN_UNITS = {"jrkt-node.target", "sysinit.target",
       "basic.target", "sockets.target", "shutdown.target"};
   private static final long BOOT_TIMEOUT_MS = 30_000;
+  /** The child of the node's cgroup that {@link #localPrefix()} puts commands in. */
+  private static final String LOCAL_CGROUP = "node-local";
 
   private final Path dir;
   private final Path cgroup;
@@ -65,12 +70,16 @@ final class TestNode implements AutoCloseable {
       for (String u : HOST_UNITS) {
         Files.copy(Path.of("/usr/lib/systemd/system", u), units.resolve(u));
       }
+      for (String[] alias : HOST_ALIASES) {
+        Files.createSymbolicLink(units.resolve(alias[0]), Path.of(alias[1]));
+      }
       for (String u : OWN_UNITS) {
         Files.writeString(units.resolve(u), resource(u));
       }
       Path init = dir.resolve("node-init.sh");
       Files.writeString(init, resource("node-init.sh"));
       Files.createDirectory(cgroup);
+      Files.createDirectory(cgroup.resolve(LOCAL_CGROUP));
       // The shell moves itself into the node's cgroup BEFORE unsharing the cgroup namespace,
       // so that cgroup is the namespace's root.
       String script = "echo $$ > " + cgroup.resolve("cgroup.procs") + " && exec unshare --pid"
@@ -114,6 +123,18 @@ final class TestNode implements AutoCloseable {
   /** Runs what follows on the node: in its mount and PID namespaces. */
   List<String> prefix() {
     return List.of("nsenter", "-t", Long.toString(systemdPid), "-m", "-p", "--");
+  }
+
+  /**
+   * Runs what follows as one of the node's own processes, like a shell on a real node: first
+   * moved into a cgroup of the node (systemd and machined can only move processes between
+   * cgroups of its cgroup namespace, e.g. into the scope of a machine), then in the node's
+   * cgroup, mount and PID namespaces.
+   */
+  List<String> localPrefix() {
+    return List.of("/bin/sh", "-c", "echo $$ > " + cgroup.resolve(LOCAL_CGROUP)
+        .resolve("cgroup.procs") + " && exec nsenter -t " + systemdPid + " -C -m -p -- \"$@\"",
+        "node-local");
   }
 
   /** The node's system bus, as seen from the host. */

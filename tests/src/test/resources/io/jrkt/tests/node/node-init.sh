@@ -10,11 +10,12 @@ mount -t tmpfs -o mode=755 tmpfs /run
 mount -t tmpfs -o mode=1777 tmpfs /tmp
 mount -t tmpfs -o mode=755 tmpfs /var
 mkdir -p -m 1777 /var/tmp
-mkdir -p /var/log/journal /var/lib/systemd /var/lib/dbus /var/cache
+mkdir -p /var/log/journal /var/lib/systemd /var/lib/dbus /var/cache /var/lib/machines
 ln -s /run /var/run
 ln -s /run/lock /var/lock
 mkdir -p /run/lock /run/systemd/system /run/jrkt-node/empty
-cp "$units"/* /run/systemd/system/
+# -P: unit aliases stay symlinks (a copy would be a second unit with the same bus name).
+cp -P "$units"/* /run/systemd/system/
 
 # No host unit, generator or sysinit.target.wants unit may run here.
 mount --bind /run/jrkt-node/empty /etc/systemd/system
