@@ -82,7 +82,7 @@ static void join_app_cgroups(const struct plan_app *app, size_t index) {
 /*
  * A SIGKILL of systemd-nspawn gives it no chance to stop the container: the supervisor would be
  * reparented and the apps would run on, outside any pod. So the supervisor asks for SIGKILL
- * when its parent (nspawn, the subreaper its inner child is reparented to) dies; as the PID
+ * when its parent (nspawn itself: its intermediate child has exited by then) dies; as the PID
  * namespace's init its death ends every process of the pod. nspawn may already have died
  * before the request: getppid() cannot tell (the parent is outside the PID namespace, so it is
  * 0 either way), but nspawn's notify socket (NOTIFY_SOCKET, which only nspawn holds open)

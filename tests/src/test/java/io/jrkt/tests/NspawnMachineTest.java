@@ -50,6 +50,8 @@ class NspawnMachineTest extends NodeTest {
     String cgroup = node.exec("cat", "/proc/" + m.get("Leader") + "/cgroup").out();
     assertTrue(cgroup.contains("/machine.slice/" + scope + "/"), cgroup);
     assertTrue(listMachines().contains(machine), listMachines());
+    // enter and stop find the pod's processes through what it recorded, wherever machined put them
+    jrkt.run("enter", uuid, "/bin/sh", "-c", "exit 3").exits(3);
 
     jrkt.run("stop", uuid).ok();
     Result r = run.await(Jrkt.TIMEOUT);
@@ -78,9 +80,10 @@ class NspawnMachineTest extends NodeTest {
     assertEquals(unit, m.get("Unit"), "--keep-unit: the machine is the pod's service\n" + m);
     String cgroup = node.exec("cat", "/proc/" + m.get("Leader") + "/cgroup").out();
     assertTrue(cgroup.contains("/system.slice/" + unit + "/"), cgroup);
+    jrkt.run("enter", uuid, "/bin/sh", "-c", "exit 3").exits(3);
 
     jrkt.run("stop", uuid).ok();
-    awaitExited(uuid);
+    assertEquals("143", awaitExited(uuid).get("app-machine-unit"));
     awaitGone(machine);
     String log = journal("-u", unit).out();
     assertTrue(log.contains(REGISTERED + uuid) && log.contains("in a systemd unit: --keep-unit"),

@@ -16,8 +16,9 @@ import java.util.stream.Stream;
 
 /**
  * A private systemd for tests: PID 1 of its own PID, mount, UTS, IPC and cgroup namespaces, with
- * journald and the system bus, booted from a handful of unit files (the host's journald and
- * D-Bus units plus stub targets) with every host unit and generator hidden. Its cgroup is a
+ * journald, the system bus and systemd-machined (started on demand over D-Bus, as on a real
+ * host), booted from a handful of unit files (the host's journald, D-Bus and machined units
+ * plus stub targets) with every host unit and generator hidden. Its cgroup is a
  * child cgroup this fixture creates, so it never sees the host's cgroups.
  *
  * <p>Commands run "on the node" through {@link #prefix()} ({@code nsenter -t PID -m -p}), as a
