@@ -198,12 +198,14 @@ int nspawn_init_main(int argc, char **argv) {
     debugf("run: systemd is PID 1 and systemd-machined is available: registering the pod as"
            " machine rkt-%s", flags.uuid);
     add(&b, "--register=yes");
-    if (getenv("INVOCATION_ID") != NULL) {
-      /* In a service (run --unit, the kubelet's k8s_UUID.service): the machine is that unit;
-       * without this nspawn would move itself into a scope of its own. */
+    /* In a service (run --unit, the kubelet's k8s_UUID.service): the machine is that unit;
+     * without --keep-unit, machined would make a scope of its own for the container. */
+    int in_unit = getenv("INVOCATION_ID") != NULL;
+    if (in_unit) {
       debugf("run: in a systemd unit: --keep-unit");
       add(&b, "--keep-unit");
     }
+    cgroup_record_machine(flags.uuid, in_unit);
   } else {
     debugf("run: %s: --register=no --keep-unit, in a cgroup of our own",
            pid1 ? "systemd is PID 1 but systemd-machined is not available"

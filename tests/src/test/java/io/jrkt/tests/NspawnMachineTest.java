@@ -47,8 +47,9 @@ class NspawnMachineTest extends NodeTest {
     assertEquals("container", m.get("Class"), m.toString());
     String scope = "machine-rkt\\x2d" + uuid.replace("-", "\\x2d") + ".scope";
     assertEquals(scope, m.get("Unit"), m.toString());
+    assertEquals("machine.slice/" + scope, subcgroup(uuid));
     String cgroup = node.exec("cat", "/proc/" + m.get("Leader") + "/cgroup").out();
-    assertTrue(cgroup.contains("/machine.slice/" + scope + "/"), cgroup);
+    assertTrue(inContainerCgroupOf(cgroup, "machine.slice/" + scope), cgroup);
     assertTrue(listMachines().contains(machine), listMachines());
     // enter and stop find the pod's processes through what it recorded, wherever machined put them
     jrkt.run("enter", uuid, "/bin/sh", "-c", "exit 3").exits(3);
@@ -78,8 +79,9 @@ class NspawnMachineTest extends NodeTest {
     Map<String, String> m = awaitMachine(machine, null);
     assertEquals(supervisorPid(uuid), m.get("Leader"), m.toString());
     assertEquals(unit, m.get("Unit"), "--keep-unit: the machine is the pod's service\n" + m);
+    assertEquals("system.slice/" + unit, subcgroup(uuid));
     String cgroup = node.exec("cat", "/proc/" + m.get("Leader") + "/cgroup").out();
-    assertTrue(cgroup.contains("/system.slice/" + unit + "/"), cgroup);
+    assertTrue(inContainerCgroupOf(cgroup, "system.slice/" + unit), cgroup);
     jrkt.run("enter", uuid, "/bin/sh", "-c", "exit 3").exits(3);
 
     jrkt.run("stop", uuid).ok();
@@ -128,6 +130,20 @@ class NspawnMachineTest extends NodeTest {
   }
 
   // ---- helpers ----
+
+  /**
+   * Whether a /proc/PID/cgroup text (read outside the node's cgroup namespace) puts the process
+   * in nspawn's "payload" cgroup below the node's {@code unit} cgroup.
+   */
+  private static boolean inContainerCgroupOf(String procCgroup, String unit) {
+    return procCgroup.lines().anyMatch(l -> l.startsWith("0::/jrkt-test-node-")
+        && l.endsWith("/" + unit + "/payload"));
+  }
+
+  /** The pod's cgroup as the stage1 recorded it for stage0 and the API service. */
+  private String subcgroup(String uuid) {
+    return Jrkt.read(podDir(uuid).resolve("subcgroup")).trim();
+  }
 
   private Path podDir(String uuid) {
     return jrkt.data().resolve("pods/run").resolve(uuid);
