@@ -31,6 +31,8 @@ final class TestNode implements AutoCloseable {
   private static final String[] HOST_UNITS = {"systemd-journald.service",
       "systemd-journald.socket", "systemd-journald-dev-log.socket", "dbus.service",
       "dbus.socket", "systemd-machined.service", "machine.slice"};
+  private static final List<String> MACHINED_UNITS = List.of("systemd-machined.service",
+      "machine.slice");
   /** Unit aliases of the host's, as symlinks: name and target. */
   private static final String[][] HOST_ALIASES = {
       {"dbus-org.freedesktop.machine1.service", "systemd-machined.service"}};
@@ -58,6 +60,14 @@ final class TestNode implements AutoCloseable {
 
   /** Boots a node whose files live in a new directory under {@code parent}. */
   static TestNode boot(Path parent) {
+    return boot(parent, true);
+  }
+
+  /**
+   * Boots a node; without {@code machined} it has no systemd-machined: neither its unit nor
+   * any D-Bus activation file (like a host without systemd-container's machined).
+   */
+  static TestNode boot(Path parent, boolean machined) {
     if (!Files.isDirectory(CGROUP2)) {
       throw new IllegalStateException("no cgroup2 hierarchy at " + CGROUP2);
     }
@@ -69,10 +79,14 @@ final class TestNode implements AutoCloseable {
       dir = Files.createTempDirectory(parent, id + "-");
       Path units = Files.createDirectories(dir.resolve("units"));
       for (String u : HOST_UNITS) {
-        Files.copy(Path.of("/usr/lib/systemd/system", u), units.resolve(u));
+        if (machined || !MACHINED_UNITS.contains(u)) {
+          Files.copy(Path.of("/usr/lib/systemd/system", u), units.resolve(u));
+        }
       }
       for (String[] alias : HOST_ALIASES) {
-        Files.createSymbolicLink(units.resolve(alias[0]), Path.of(alias[1]));
+        if (machined) {
+          Files.createSymbolicLink(units.resolve(alias[0]), Path.of(alias[1]));
+        }
       }
       for (String u : OWN_UNITS) {
         Files.writeString(units.resolve(u), resource(u));
@@ -85,7 +99,7 @@ final class TestNode implements AutoCloseable {
       // so that cgroup is the namespace's root.
       String script = "echo $$ > " + cgroup.resolve("cgroup.procs") + " && exec unshare --pid"
           + " --mount --uts --ipc --cgroup --fork --propagation private --mount-proc /bin/sh "
-          + init + " " + units;
+          + init + " " + units + (machined ? "" : " no-machined");
       Process p = new ProcessBuilder("setsid", "/bin/sh", "-c", script)
           .redirectInput(new File("/dev/null"))
           .redirectErrorStream(true)

@@ -2,9 +2,10 @@
 # PID 1 of a test node's fresh PID, mount, UTS, IPC and cgroup namespaces: gives systemd a
 # private /run, /tmp, /var and /dev, hides every host unit and generator, mounts a cgroup2 that
 # shows only the node's own cgroup, then execs systemd. Any failed step aborts before systemd
-# starts (set -e). Usage: node-init.sh UNIT_DIR
+# starts (set -e). Usage: node-init.sh UNIT_DIR [no-machined]
 set -eu
 units=$1
+machined=${2:-machined}
 
 mount -t tmpfs -o mode=755 tmpfs /run
 mount -t tmpfs -o mode=1777 tmpfs /tmp
@@ -21,6 +22,10 @@ cp -P "$units"/* /run/systemd/system/
 mount --bind /run/jrkt-node/empty /etc/systemd/system
 mount --bind /run/jrkt-node/empty /usr/lib/systemd/system
 mount --bind /run/jrkt-node/empty /usr/lib/systemd/system-generators
+# A node without machined: no D-Bus activation file may name it either.
+if [ "$machined" = no-machined ]; then
+  mount --bind /run/jrkt-node/empty /usr/share/dbus-1/system-services
+fi
 
 # A private /dev, so that nothing (journald's /dev/log link...) lands in the host's.
 mount -t tmpfs -o mode=755,nosuid tmpfs /dev
