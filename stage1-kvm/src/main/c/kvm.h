@@ -21,6 +21,8 @@
 /* The VM spec stage0 writes for this flavor, relative to the pod directory. */
 #define KVM_SPEC_PATH "stage1/rootfs/rkt/vm"
 /* The pod's VM runtime files (sockets, logs), relative to the pod directory. */
+/* The guest kernel and initramfs; read-only for the VM's processes (see run.c). */
+#define KVM_KERNEL_DIR "stage1/rootfs/kernel"
 #define KVM_RUNTIME_DIR "vm"
 #define KVM_AGENT_SOCKET "vm/agent.sock"
 #define KVM_FS_SOCKET "vm/fs.sock"

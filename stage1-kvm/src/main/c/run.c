@@ -21,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -67,6 +69,26 @@ static void preflight(const struct vm_spec *spec) {
       die("KVM acceleration planned but /dev/kvm cannot be opened: %s", strerror(errno));
     }
     close(fd);
+  }
+}
+
+/* The guest sees the whole pod directory through virtiofsd, the kernel's directory included,
+ * whose files are hard links to the tree store's in a pod without overlays. In a mount
+ * namespace of this process's own, which virtiofsd and qemu inherit and which ends with them,
+ * that directory is read-only: the guest cannot change the store's kernel. (For an overlay pod
+ * the namespace is nested in the one of the overlays; stop and enter join it.) */
+static void kernel_read_only(void) {
+  if (unshare(CLONE_NEWNS) != 0) {
+    die_errno("unshare the mount namespace");
+  }
+  /* Host mounts still propagate in, nothing propagates out. */
+  if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) != 0) {
+    die_errno("make the mounts slaves");
+  }
+  if (mount(KVM_KERNEL_DIR, KVM_KERNEL_DIR, NULL, MS_BIND, NULL) != 0 ||
+      mount(NULL, KVM_KERNEL_DIR, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV,
+            NULL) != 0) {
+    die_errno("make %s read-only", KVM_KERNEL_DIR);
   }
 }
 
@@ -283,6 +305,7 @@ int kvm_run_main(int argc, char **argv) {
   if (sigfd < 0) {
     die_errno("signalfd");
   }
+  kernel_read_only();
   write_pid_file("ppid", getpid());
   signal(SIGPIPE, SIG_IGN); /* a closed stdout must not end /run: the apps' output is dropped */
   /* virtiofsd[0] serves the pod directory, virtiofsd[1..] the host volumes. */

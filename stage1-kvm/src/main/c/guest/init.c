@@ -72,6 +72,7 @@ static void load_modules(void) {
     die_errno("read %s", MODULE_ORDER);
   }
   for (char *line = strtok(order, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+    long start = now_ms();
     char path[PATH_MAX];
     snprintf(path, sizeof path, "/lib/modules/%s.ko", line);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -82,7 +83,7 @@ static void load_modules(void) {
       die_errno("load kernel module %s", path);
     }
     close(fd);
-    debugf("loaded %s", line);
+    debugf("loaded %s in %ld ms", line, now_ms() - start);
   }
 }
 

@@ -117,7 +117,8 @@ public final class KvmPodPlanner {
         + resources.vcpus() + " vCPU(s), accelerator " + p.accel() + ", boot timeout "
         + settings.bootTimeoutSeconds() + " s");
     try {
-      Files.write(podDir.resolve(VmSpec.PATH),
+      // For an overlay pod, into the stage1's upper layer (the overlay is not mounted yet).
+      Files.write(io.jrkt.stage1.UpperDirs.stage1Dir(podDir, "rkt").resolve(VmSpec.FILE),
           VmSpec.of(config, settings.bootTimeoutSeconds() * 1000).encode());
       Files.write(podDir.resolve(ACCEL_FILE),
           (p.accel() + ": " + p.reason() + "\n").getBytes(StandardCharsets.UTF_8));

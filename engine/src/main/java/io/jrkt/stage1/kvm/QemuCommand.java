@@ -41,6 +41,10 @@ public final class QemuCommand {
         "pci=off"));
     // Without it about one TCG boot in six hangs calibrating the TSC against the PIT.
     c.tscKhz().ifPresent(khz -> words.add("tsc_early_khz=" + khz));
+    // Without it a busy TCG host makes the clocksource watchdog find the TSC "unstable" about 2 s
+    // into the boot, and the guest falls back to jiffies: 4 ms clock steps and no high-resolution
+    // timers for the rest of the pod's life. (KVM guests use kvm-clock anyway.)
+    words.add("tsc=reliable");
     if (c.debug()) {
       words.add("jrkt.debug");
     }

@@ -21,7 +21,10 @@ public record VmSpec(String accel, long bootTimeoutMillis, String hostPodDir,
     }
   }
 
-  public static final String PATH = "stage1/rootfs/rkt/vm";
+  /** Its name in the stage1 root's {@code rkt} directory. */
+  public static final String FILE = "vm";
+  /** Where the stage1 reads it, relative to the pod directory. */
+  public static final String PATH = "stage1/rootfs/rkt/" + FILE;
 
   public VmSpec {
     virtiofsd = List.copyOf(virtiofsd);

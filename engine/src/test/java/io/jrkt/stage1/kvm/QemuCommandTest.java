@@ -61,10 +61,10 @@ class QemuCommandTest {
 
   @Test
   void kernelCommandLine() {
-    assertEquals("console=ttyS0 quiet panic=-1 pci=off tsc_early_khz=2600000",
+    assertEquals("console=ttyS0 quiet panic=-1 pci=off tsc_early_khz=2600000 tsc=reliable",
         QemuCommand.kernelCmdline(config("tcg", new VmResources(256, 1),
             OptionalLong.of(2600000), false, Optional.empty())));
-    assertEquals("console=ttyS0 quiet panic=-1 pci=off jrkt.debug",
+    assertEquals("console=ttyS0 quiet panic=-1 pci=off tsc=reliable jrkt.debug",
         QemuCommand.kernelCmdline(config("kvm", new VmResources(256, 1), OptionalLong.empty(),
             true, Optional.empty())));
   }
