@@ -48,7 +48,11 @@ for aci in kvm-true kvm-sleep; do
   "$JRKT" --dir="$data" fetch --insecure-options=image "$work/$aci.aci" >/dev/null
 done
 run="$JRKT --dir=$data run --stage1-name=coreos.com/rkt/stage1-kvm --kvm-accel=$accel"
-pod="$run example.com/bench-kvm-true"
+# Like the floor, which has no network card, the pod of the ratio has no network (--net=none); the
+# same pod on the default network (a tap, the CNI ADD, the guest's network modules) is a row of
+# its own.
+pod="$run --net=none example.com/bench-kvm-true"
+netpod="$run --net=default example.com/bench-kvm-true"
 
 ms_of() { # ms_of COMMAND: wall time of one run in ms (its output discarded)
   start=$(date +%s%N)
@@ -63,24 +67,29 @@ sh -c "$floor" >/dev/null 2>&1 # warm the page cache
 sh -c "$pod" >/dev/null 2>&1 || die "a stage1-kvm pod fails: $pod"
 : > "$work/kvm-floor.ms"
 : > "$work/kvm-pod.ms"
+: > "$work/kvm-netpod.ms"
 i=0
 while [ "$i" -lt "$runs" ]; do
   "$JRKT" --dir="$data" gc --grace-period=0s >/dev/null 2>&1 && sync
   ms_of "$floor" >> "$work/kvm-floor.ms"
   ms_of "$pod" >> "$work/kvm-pod.ms"
+  ms_of "$netpod" >> "$work/kvm-netpod.ms"
   i=$((i + 1))
 done
 floor_ms=$(median "$work/kvm-floor.ms")
 pod_ms=$(median "$work/kvm-pod.ms")
+netpod_ms=$(median "$work/kvm-netpod.ms")
 row() { # row WHAT MS KIB COMMAND
   printf 'kvm\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$runs" "$4" >> "$BENCH_RESULTS"
   printf '  %-48s %8s ms  %8s KiB\n' "$1" "$2" "$3" >&2
 }
 row "floor: qemu microvm boot to poweroff ($accel)" "$floor_ms" - "$floor"
-row "jrkt run, kvm ($accel), /bin/true" "$pod_ms" - "$pod"
+row "jrkt run, kvm ($accel), /bin/true, --net=none" "$pod_ms" - "$pod"
+row "jrkt run, kvm ($accel), /bin/true, --net=default" "$netpod_ms" - "$netpod"
 ratio=$(awk -v p="$pod_ms" -v f="$floor_ms" 'BEGIN { printf "%.2f", p / f }')
+netratio=$(awk -v p="$netpod_ms" -v f="$floor_ms" 'BEGIN { printf "%.2f", p / f }')
 note "stage1-kvm: the /bin/true pod took $ratio × the bare boot ($pod_ms against $floor_ms ms,"\
-" medians of $runs alternating runs)."
+" medians of $runs alternating runs) without a network, $netratio × on the default network."
 
 # An idle pod: its qemu's and virtiofsd's resident memory once the app runs.
 "$JRKT" --dir="$data" gc --grace-period=0s >/dev/null 2>&1 || true
