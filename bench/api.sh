@@ -64,7 +64,7 @@ cat "$work/api-latency.tsv" "$work/api-load.tsv" | awk -F'\t' '{
     ($5 == "" ? "-" : $5), ($6 == "NaN" ? "-" : $6 " ms") }'
 echo
 # Collector pauses over the whole run (JVM start, latency rows, warm-up and load).
-awk '/Pause/ && / [0-9.]+ms$/ { ms = $NF; sub("ms", "", ms); n++; t += ms; if (ms > m) m = ms }
+awk '/Pause/ && / [0-9.]+ms$/ { ms = $NF; sub("ms", "", ms); ms += 0; n++; t += ms; if (ms > m) m = ms }
   END { printf "Service collector pauses: %d, longest %.1f ms, total %.0f ms.\n", n, m, t }' \
   "$work/api-gc.log"
 echo "Service RSS after the load: $rss MiB (peak $hwm MiB), $threads threads."
