@@ -115,8 +115,8 @@ final class ApiService implements AutoCloseable {
   /**
    * Where calls run. Those answered from memory or a stat or two (GetInfo, InspectPod,
    * ListImages, InspectImage: the bulk of a kubelet's calls) run on the netty thread that read
-   * them: handing each to a pool thread and its answer back costs two thread wake-ups, which on
-   * busy cores is where the latency tail came from. Calls that may read many files or wait
+   * them: handing each to a pool thread and its answer back costs two more thread wake-ups, each
+   * of which can wait for a time slice on busy cores. Calls that may read many files or wait
    * (ListPods probes every pod that is not settled; GetLogs, ListenEvents) run on the pool, so
    * they never hold up other connections' reads.
    */
