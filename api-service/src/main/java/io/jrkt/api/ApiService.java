@@ -1,6 +1,9 @@
 package io.jrkt.api;
 
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOutboundHandlerAdapter;
@@ -17,6 +20,8 @@ import java.net.SocketAddress;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -31,11 +36,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * implementation, a bounded pool for calls, and the event watcher.
  */
 final class ApiService implements AutoCloseable {
-  /** Threads that run calls; more clients queue rather than add threads. */
+  /** Threads that run the pooled calls; more clients queue rather than add threads. */
   static final int CALL_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
   /** Followed logs each hold a thread while the client listens. */
   static final int MAX_FOLLOWERS = 64;
   private static final int EVENT_HISTORY = 4096;
+  /** The methods run on the call pool; every other runs where netty read it. */
+  static final Set<String> POOLED = Set.of("ListPods", "GetLogs", "ListenEvents");
 
   private final List<Server> servers = new ArrayList<>();
   private final ExecutorService calls;
@@ -68,7 +75,7 @@ final class ApiService implements AutoCloseable {
   /** Starts watching for events, then serves on {@code address}; returns the bound address. */
   InetSocketAddress listen(InetSocketAddress address) throws IOException {
     startWatcher();
-    Server s = NettyServerBuilder.forAddress(address).executor(calls).addService(api)
+    Server s = callExecutors(NettyServerBuilder.forAddress(address)).addService(api)
         .intercept(new VersionHeader()).build().start();
     servers.add(s);
     return (InetSocketAddress) s.getListenSockets().get(0);
@@ -92,17 +99,34 @@ final class ApiService implements AutoCloseable {
           EpollIoHandler.newFactory());
     }
     EpollServerSocketChannel[] made = new EpollServerSocketChannel[1];
-    Server s = NettyServerBuilder.forAddress(new InetSocketAddress(0))
+    NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(0))
         .channelFactory(() -> {
           EpollServerSocketChannel ch = new EpollServerSocketChannel(fd);
           ch.pipeline().addFirst(new AlreadyBound());
           made[0] = ch;
           return ch;
         })
-        .bossEventLoopGroup(boss).workerEventLoopGroup(workers)
-        .executor(calls).addService(api).intercept(new VersionHeader()).build().start();
+        .bossEventLoopGroup(boss).workerEventLoopGroup(workers);
+    Server s = callExecutors(b).addService(api).intercept(new VersionHeader()).build().start();
     servers.add(s);
     return made[0].localAddress();
+  }
+
+  /**
+   * Where calls run. Those answered from memory or a stat or two (GetInfo, InspectPod,
+   * ListImages, InspectImage: the bulk of a kubelet's calls) run on the netty thread that read
+   * them: handing each to a pool thread and its answer back costs two more thread wake-ups, each
+   * of which can wait for a time slice on busy cores. Calls that may read many files or wait
+   * (ListPods probes every pod that is not settled; GetLogs, ListenEvents) run on the pool, so
+   * they never hold up other connections' reads.
+   */
+  private NettyServerBuilder callExecutors(NettyServerBuilder b) {
+    return b.directExecutor().callExecutor(new ServerCallExecutorSupplier() {
+      @Override
+      public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
+        return POOLED.contains(call.getMethodDescriptor().getBareMethodName()) ? calls : null;
+      }
+    });
   }
 
   private boolean watching;

@@ -15,6 +15,7 @@ import io.jrkt.store.StoreException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +30,10 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ImageCatalog {
   private record Cached(long size, Image image) {}
 
-  /** The last listing and the mtime of the info record directory it was made at. */
-  private record Listing(long stamp, List<Image> images) {}
+  /** The last listing, by id too, and the info record directory's marker it was read after. */
+  private record Listing(DirStamp stamp, List<Image> images, Map<String, Image> byId) {}
+
+  private static final Listing EMPTY = new Listing(null, List.of(), Map.of());
 
   private final Path dataDir;
   private final Map<ImageId, Cached> cache = new ConcurrentHashMap<>();
@@ -43,18 +46,22 @@ final class ImageCatalog {
 
   /**
    * Every stored image, oldest import first (with manifests). Records are added, replaced and
-   * removed by renames in {@code cas/imageinfo/}, each of which changes the directory's mtime;
-   * while it stays the same, so does the listing.
+   * removed by renames in {@code cas/imageinfo/}, each of which changes the directory's marker
+   * ({@link DirStamp}); while it stays the same, so does the listing.
    */
   List<Image> list() throws StoreException {
+    return listing().images;
+  }
+
+  private Listing listing() throws StoreException {
     Optional<ImageStore> s = store();
     if (s.isEmpty()) {
-      return List.of();
+      return EMPTY;
     }
-    long stamp = infoDirStamp();
+    Optional<DirStamp> stamp = DirStamp.of(dataDir.resolve("cas").resolve("imageinfo"));
     Listing l = last;
-    if (l != null && stamp != Long.MIN_VALUE && l.stamp == stamp) {
-      return l.images;
+    if (l != null && stamp.isPresent() && stamp.get().settled() && l.stamp.equals(stamp.get())) {
+      return l;
     }
     List<Image> out = new ArrayList<>();
     Set<ImageId> seen = new HashSet<>();
@@ -63,30 +70,18 @@ final class ImageCatalog {
       view(s.get(), info).ifPresent(out::add);
     }
     cache.keySet().retainAll(seen);
-    last = new Listing(stamp, List.copyOf(out));
-    return out;
-  }
-
-  /** The info record directory's mtime in nanoseconds; MIN_VALUE when unknown. */
-  private long infoDirStamp() {
-    try {
-      java.nio.file.attribute.FileTime t = Files.getLastModifiedTime(dataDir.resolve("cas")
-          .resolve("imageinfo"));
-      java.time.Instant i = t.toInstant();
-      return i.getEpochSecond() * 1_000_000_000L + i.getNano();
-    } catch (java.io.IOException e) {
-      return Long.MIN_VALUE;
+    Map<String, Image> byId = new HashMap<>();
+    for (Image i : out) {
+      byId.put(i.getId(), i);
     }
+    l = new Listing(stamp.orElse(null), List.copyOf(out), Map.copyOf(byId));
+    last = stamp.isPresent() && stamp.get().settled() ? l : null;
+    return l;
   }
 
   /** One image by id; empty when it is not stored. Served from the (cached) listing. */
   Optional<Image> get(ImageId id) throws StoreException {
-    for (Image i : list()) {
-      if (i.getId().equals(id.value())) {
-        return Optional.of(i);
-      }
-    }
-    return Optional.empty();
+    return Optional.ofNullable(listing().byId.get(id.value()));
   }
 
   private Optional<Image> view(ImageStore s, ImageInfo info) {

@@ -1,6 +1,7 @@
 package io.jrkt.api;
 
 import io.jrkt.api.v1alpha.Pod;
+import io.jrkt.api.v1alpha.PodFilter;
 import io.jrkt.pod.PodException;
 import io.jrkt.pod.PodNotFoundException;
 import io.jrkt.pod.PodState;
@@ -12,7 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * other pod (running, preparing, new or moved) is probed and read afresh on each call, so a new
  * or changed pod shows in the next call. One short-lived imprecision remains: while gc holds an
  * exited-garbage pod's lock to delete it, the pod still shows as GARBAGE, not DELETING.
+ *
+ * <p>The directories' entries are read again only when one of their change markers
+ * ({@link DirStamp}) moved, so ListPods of settled pods reads four directory attributes.
  */
 final class PodCatalog {
   /** The directories ListPods shows, in lifecycle order (rkt's "IncludeMostDirs"). */
@@ -48,45 +52,100 @@ final class PodCatalog {
     }
   }
 
+  /** A pod listed in a state directory; {@code settled} is set once its message is known. */
+  private static final class Entry {
+    final PodUuid uuid;
+    final Path dir;
+    volatile Cached settled;
+
+    Entry(PodUuid uuid, Path dir, Cached settled) {
+      this.uuid = uuid;
+      this.dir = dir;
+      this.settled = settled;
+    }
+  }
+
+  /**
+   * The pods the state directories held, sorted by UUID, read after their change markers were
+   * taken. While the markers stay the same the entries do too, so only the pods not settled are
+   * probed again.
+   */
+  private record Listing(List<DirStamp> stamps, List<Entry> entries) {}
+
   private final PodStore store;
   private final Map<PodUuid, Cached> cache = new ConcurrentHashMap<>();
+  private volatile Listing last;
 
   PodCatalog(PodStore store) {
     this.store = store;
   }
 
-  /** The pods ListPods shows, sorted by UUID; with or without their manifests. */
-  List<Pod> list(boolean detail) throws PodException {
-    Map<PodUuid, Path> found = new LinkedHashMap<>();
+  /**
+   * The pods ListPods shows that pass {@code filters} (rkt's semantics, see {@link PodFilters}),
+   * sorted by UUID; with or without their manifests.
+   */
+  List<Pod> list(boolean detail, List<PodFilter> filters) throws PodException {
+    List<Pod> pods = new ArrayList<>();
+    for (Entry e : listing().entries) {
+      Pod p;
+      Cached c = e.settled;
+      if (c != null) {
+        p = detail ? c.pod : withoutManifest(c);
+      } else {
+        Optional<Pod> fresh;
+        try {
+          fresh = fresh(store.get(e.uuid));
+        } catch (PodNotFoundException gone) {
+          continue; // Deleted since the directory was read.
+        }
+        if (fresh.isEmpty()) {
+          continue;
+        }
+        c = cache.get(e.uuid);
+        if (c != null && c.dir.equals(e.dir)) {
+          e.settled = c; // Settled where it was listed: no need to probe it again.
+        }
+        p = detail ? fresh.get() : withoutManifest(fresh.get());
+      }
+      if (PodFilters.matchesAny(p, filters)) {
+        pods.add(p);
+      }
+    }
+    return pods;
+  }
+
+  /** The entries of the state directories: the last ones while their markers hold. */
+  private Listing listing() throws PodException {
+    List<DirStamp> stamps = new ArrayList<>(LISTED.length);
+    boolean trusted = true;
+    for (String d : LISTED) {
+      Optional<DirStamp> s = DirStamp.of(store.podsDir().resolve(d));
+      trusted &= s.isPresent() && s.get().settled();
+      stamps.add(s.orElse(null));
+    }
+    Listing l = last;
+    if (l != null && trusted && l.stamps.equals(stamps)) {
+      return l;
+    }
+    Map<PodUuid, Path> found = new HashMap<>();
     for (String d : LISTED) {
       Path stateDir = store.podsDir().resolve(d);
       for (String name : entries(stateDir)) {
-        PodUuid uuid = new PodUuid(name);
         // A pod moving on while the directories are read is seen twice; the later one counts.
-        found.remove(uuid);
-        found.put(uuid, stateDir.resolve(name));
+        found.put(new PodUuid(name), stateDir.resolve(name));
       }
     }
-    List<Pod> pods = new ArrayList<>(found.size());
+    List<Entry> entries = new ArrayList<>(found.size());
     for (Map.Entry<PodUuid, Path> e : found.entrySet()) {
       Cached c = cache.get(e.getKey());
-      if (c == null || !c.dir.equals(e.getValue())) {
-        c = null;
-        try {
-          Optional<Pod> fresh = fresh(store.get(e.getKey()));
-          if (fresh.isPresent()) {
-            pods.add(detail ? fresh.get() : withoutManifest(fresh.get()));
-          }
-        } catch (PodNotFoundException gone) {
-          // Deleted since the directory was read.
-        }
-        continue;
-      }
-      pods.add(detail ? c.pod : withoutManifest(c));
+      entries.add(new Entry(e.getKey(), e.getValue(),
+          c != null && c.dir.equals(e.getValue()) ? c : null));
     }
-    pods.sort((a, b) -> a.getId().compareTo(b.getId()));
+    entries.sort((a, b) -> a.uuid.compareTo(b.uuid));
     cache.keySet().retainAll(found.keySet());
-    return pods;
+    l = new Listing(stamps, List.copyOf(entries));
+    last = trusted ? l : null;
+    return l;
   }
 
   /**

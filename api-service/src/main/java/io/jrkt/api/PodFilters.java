@@ -20,8 +20,9 @@ final class PodFilters {
     if (filters.isEmpty()) {
       return true;
     }
-    for (PodFilter f : filters) {
-      if (matches(pod, f)) {
+    // Index loops: ListPods runs this for every pod, and iterators would be garbage.
+    for (int i = 0; i < filters.size(); i++) {
+      if (matches(pod, filters.get(i))) {
         return true;
       }
     }
@@ -89,9 +90,11 @@ final class PodFilters {
 
   /** Whether {@code have} holds every wanted key with exactly the wanted value. */
   static boolean containsAll(List<KeyValue> have, List<KeyValue> wanted) {
-    for (KeyValue w : wanted) {
+    for (int i = 0; i < wanted.size(); i++) {
+      KeyValue w = wanted.get(i);
       boolean found = false;
-      for (KeyValue h : have) {
+      for (int j = 0; j < have.size(); j++) {
+        KeyValue h = have.get(j);
         if (h.getKey().equals(w.getKey()) && h.getValue().equals(w.getValue())) {
           found = true;
           break;

@@ -102,13 +102,8 @@ final class PublicApi extends PublicAPIGrpc.PublicAPIImplBase {
           }
         }
       }
-      ListPodsResponse.Builder b = ListPodsResponse.newBuilder();
-      for (Pod p : pods.list(request.getDetail())) {
-        if (PodFilters.matchesAny(p, request.getFiltersList())) {
-          b.addPods(p);
-        }
-      }
-      return b.build();
+      return ListPodsResponse.newBuilder()
+          .addAllPods(pods.list(request.getDetail(), request.getFiltersList())).build();
     });
   }
 

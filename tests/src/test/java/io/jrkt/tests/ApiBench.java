@@ -2,6 +2,7 @@ package io.jrkt.tests;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
 import io.jrkt.api.v1alpha.ImageFilter;
 import io.jrkt.api.v1alpha.InspectImageRequest;
 import io.jrkt.api.v1alpha.InspectPodRequest;
@@ -14,18 +15,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
  * The api-service benchmark client (bench/api.sh runs it; it is no test). Prints one line per
- * figure: {@code name<TAB>p50 ms<TAB>p99 ms<TAB>calls<TAB>errors<TAB>service CPU ms per call}.
- * The last column (from the service's /proc/PID/stat) does not depend on how busy the machine
- * is, unlike the latencies.
+ * figure: {@code name<TAB>p50 ms<TAB>p99 ms<TAB>calls<TAB>errors<TAB>service CPU ms per call<TAB>
+ * max ms}. The CPU column (from the service's /proc/PID/stat) does not depend on how busy the
+ * machine is, unlike the latencies.
  *
  * <pre>
  * ApiBench PORT SERVICE_PID latency RUNS
@@ -35,6 +32,9 @@ import java.util.function.Supplier;
 public final class ApiBench {
   private static final KeyValue MANAGED = KeyValue.newBuilder()
       .setKey("rkt.kubernetes.io/managed-by-kubelet").setValue("true").build();
+
+  /** The warm-up before the measured load (the service's and the client's JIT). */
+  private static final int WARM_SECONDS = 10;
 
   private static long servicePid;
 
@@ -111,90 +111,153 @@ public final class ApiBench {
   }
 
   /**
-   * A fixed rate of calls, started on schedule whether or not earlier ones finished (an open
-   * loop, so a slow service cannot lower the offered load), from 16 connections.
+   * A fixed rate of calls, each sent at its scheduled time whether or not earlier ones finished
+   * (an open loop, so a slow service cannot lower the offered load), from 16 connections.
+   *
+   * <p>Latency runs from a call's scheduled send time to its answer, so a late send (the client
+   * stalled) counts against the figure rather than hiding a queue. The calls are asynchronous:
+   * one thread sends them and netty's event loops take the answers, so the client needs a few
+   * threads, not one per call in flight, on the cores it shares with the service.
+   *
+   * <p>First a warm-up: {@code WARM_SECONDS} of the same mix at half the rate, reported on its
+   * own row (a cold client and a service whose hot paths are not compiled yet; a kubelet meets
+   * that only once per service start). Then the measured load. The last row shows how late the
+   * client sent: if that is high, the client, not the service, was the limit. With
+   * {@code -Dapibench.dump=FILE} every measured call is written out (index, kind, scheduled time
+   * in epoch ms, send delay ms, latency ms, ok).
    */
   private static void load(int port, List<String> pods, List<String> images,
-      int rate, int seconds) throws InterruptedException {
+      int rate, int seconds) throws Exception {
     int connections = 16;
     List<ManagedChannel> chans = new ArrayList<>();
-    List<PublicAPIGrpc.PublicAPIBlockingStub> stubs = new ArrayList<>();
+    List<PublicAPIGrpc.PublicAPIStub> stubs = new ArrayList<>();
     for (int i = 0; i < connections; i++) {
       ManagedChannel c = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
-          .maxInboundMessageSize(256 << 20).build();
+          .directExecutor().maxInboundMessageSize(256 << 20).build();
       chans.add(c);
-      stubs.add(PublicAPIGrpc.newBlockingStub(c).withDeadlineAfter(3600, TimeUnit.SECONDS));
+      stubs.add(PublicAPIGrpc.newStub(c));
     }
-    int total = rate * seconds;
-    long[] ns = new long[total];
-    AtomicLong errors = new AtomicLong();
-    AtomicLong done = new AtomicLong();
-    ExecutorService callers = Executors.newFixedThreadPool(128);
-    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
-    long periodNs = 1_000_000_000L / rate;
-    AtomicLong next = new AtomicLong();
-    double cpu = serviceCpuMs();
-    long start = System.nanoTime();
-    ticker.scheduleAtFixedRate(() -> {
-      long due = (System.nanoTime() - start) / periodNs;
-      while (next.get() <= due && next.get() < total) {
-        int i = (int) next.getAndIncrement();
-        callers.execute(() -> {
-          PublicAPIGrpc.PublicAPIBlockingStub s = stubs.get(i % connections);
-          long t = System.nanoTime();
-          try {
-            mixedCall(s, i, pods, images);
-          } catch (RuntimeException e) {
-            errors.incrementAndGet();
-          }
-          ns[i] = System.nanoTime() - t;
-          done.incrementAndGet();
-        });
-      }
-    }, 0, 1, TimeUnit.MILLISECONDS);
-    while (done.get() < total) {
-      Thread.sleep(100);
+    // Connect every channel before the clock starts.
+    for (PublicAPIGrpc.PublicAPIStub s : stubs) {
+      PublicAPIGrpc.newBlockingStub(s.getChannel()).getInfo(
+          io.jrkt.api.v1alpha.GetInfoRequest.getDefaultInstance());
     }
-    long elapsedMs = (System.nanoTime() - start) / 1_000_000;
-    ticker.shutdownNow();
-    callers.shutdownNow();
+    Run warm = run(stubs, pods, images, Math.max(1, rate / 2), WARM_SECONDS);
+    warm.print("warm-up (cold client and service): " + warm.rate + "/s for " + WARM_SECONDS
+        + " s");
+    Run r = run(stubs, pods, images, rate, seconds);
     for (ManagedChannel c : chans) {
       c.shutdownNow();
     }
-    print("mixed load " + rate + "/s for " + seconds + " s (took " + elapsedMs + " ms)", ns,
-        total, errors.get(), (serviceCpuMs() - cpu) / total);
+    r.print("mixed load " + rate + "/s for " + seconds + " s (took " + r.elapsedMs + " ms)");
+    print("client send delay (mixed load)", r.late, r.late.length, -1, Double.NaN);
+    String dump = System.getProperty("apibench.dump");
+    if (dump != null) {
+      StringBuilder b = new StringBuilder();
+      for (int i = 0; i < r.latency.length; i++) {
+        b.append(i).append('\t').append(i % 10).append('\t')
+            .append(r.startWallMs + (long) i * 1000 / rate).append('\t')
+            .append(r.late[i] / 1e6).append('\t').append(r.latency[i] / 1e6).append('\t')
+            .append(r.ok[i]).append('\n');
+      }
+      java.nio.file.Files.writeString(java.nio.file.Path.of(dump), b);
+    }
+  }
+
+  /** One open-loop run: per call its latency and send delay (ns) and whether it succeeded. */
+  private record Run(int rate, long[] latency, long[] late, boolean[] ok, long errors,
+      long elapsedMs, long startWallMs, double cpuPerCall) {
+    void print(String name) {
+      ApiBench.print(name, latency, latency.length, errors, cpuPerCall);
+    }
+  }
+
+  private static Run run(List<PublicAPIGrpc.PublicAPIStub> stubs, List<String> pods,
+      List<String> images, int rate, int seconds) throws InterruptedException {
+    int total = rate * seconds;
+    long[] latency = new long[total];
+    long[] late = new long[total];
+    boolean[] ok = new boolean[total];
+    AtomicLong errors = new AtomicLong();
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(total);
+    double cpu = serviceCpuMs();
+    long startWallMs = System.currentTimeMillis() + 20;
+    long start = System.nanoTime() + 20_000_000L;
+    for (int i = 0; i < total; i++) {
+      long due = start + (long) i * 1_000_000_000L / rate;
+      long now = System.nanoTime();
+      while (now < due) {
+        java.util.concurrent.locks.LockSupport.parkNanos(due - now);
+        now = System.nanoTime();
+      }
+      late[i] = now - due;
+      int k = i;
+      mixedCall(stubs.get(i % stubs.size()), i, pods, images, success -> {
+        latency[k] = System.nanoTime() - due;
+        ok[k] = success;
+        if (!success) {
+          errors.incrementAndGet();
+        }
+        done.countDown();
+      });
+    }
+    done.await();
+    long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+    return new Run(rate, latency, late, ok, errors.get(), elapsedMs, startWallMs,
+        (serviceCpuMs() - cpu) / total);
   }
 
   /**
    * The mix: per 10 calls, 1 ListPods(detail) of one kubelet pod (GetPodStatus's query), 1
    * ListImages with the kubelet's filter, 4 InspectPod and 4 InspectImage.
    */
-  static void mixedCall(PublicAPIGrpc.PublicAPIBlockingStub s, int i, List<String> pods,
-      List<String> images) {
+  static void mixedCall(PublicAPIGrpc.PublicAPIStub s, int i, List<String> pods,
+      List<String> images, java.util.function.Consumer<Boolean> end) {
     switch (i % 10) {
       case 0:
         s.listPods(ListPodsRequest.newBuilder().setDetail(true).addFilters(PodFilter.newBuilder()
             .addAnnotations(MANAGED).addAnnotations(KeyValue.newBuilder()
-                .setKey("io.kubernetes.pod.uid").setValue("uid-" + (i % pods.size())))).build());
+                .setKey("io.kubernetes.pod.uid").setValue("uid-" + (i % pods.size())))).build(),
+            observer(end));
         break;
       case 1:
         s.listImages(ListImagesRequest.newBuilder().addFilters(ImageFilter.newBuilder()
             .addKeywords("example.com/bench-api-" + (i % 100)).addLabels(KeyValue.newBuilder()
-                .setKey("version").setValue("1.0.0"))).build());
+                .setKey("version").setValue("1.0.0"))).build(), observer(end));
         break;
       case 2: case 3: case 4: case 5:
-        s.inspectPod(InspectPodRequest.newBuilder().setId(pods.get(i % pods.size())).build());
+        s.inspectPod(InspectPodRequest.newBuilder().setId(pods.get(i % pods.size())).build(),
+            observer(end));
         break;
       default:
         s.inspectImage(InspectImageRequest.newBuilder().setId(images.get(i % images.size()))
-            .build());
+            .build(), observer(end));
     }
+  }
+
+  /** Reports the end of one unary call: true when it answered, false on an error. */
+  private static <T> StreamObserver<T> observer(java.util.function.Consumer<Boolean> end) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(T value) {}
+
+      @Override
+      public void onError(Throwable t) {
+        end.accept(false);
+      }
+
+      @Override
+      public void onCompleted() {
+        end.accept(true);
+      }
+    };
   }
 
   private static void print(String name, long[] ns, int n, long errors, double cpuPerCall) {
     long[] s = Arrays.copyOf(ns, n);
     Arrays.sort(s);
-    System.out.printf("%s\t%.2f\t%.2f\t%d\t%d\t%.2f%n", name, s[n / 2] / 1e6,
-        s[Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1)] / 1e6, n, errors, cpuPerCall);
+    System.out.printf("%s\t%.2f\t%.2f\t%d\t%s\t%.2f\t%.2f%n", name, s[n / 2] / 1e6,
+        s[Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1)] / 1e6, n,
+        errors < 0 ? "" : Long.toString(errors), cpuPerCall, s[n - 1] / 1e6);
   }
 }
