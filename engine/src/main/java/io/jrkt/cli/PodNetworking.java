@@ -110,6 +110,8 @@ final class PodNetworking {
           state = network.setUp(request(ctx, podDir, uuid, manifest, options));
         } catch (NetException e) {
           failure = e;
+        } catch (RuntimeException e) {
+          failure = new NetException("network set-up failed: " + e, e);
         }
       }, "pod-network");
       thread.start();
