@@ -1,8 +1,11 @@
 #!/bin/sh
-# Runs every benchmark and writes docs/benchmarks.md. Needs root and a built tree.
-# BENCH_RUNS (default 20), BENCH_FETCH_RUNS (5) and BENCH_PODS (100) change the effort;
-# BENCH_DIR chooses where the scratch directory is made (default /var/tmp); JRKT another
-# launcher than bin/jrkt.
+# Runs every benchmark and writes docs/benchmarks.md. Needs root and a built tree, and the
+# machine to itself: the figures are only worth what the machine's load lets them be, and
+# bench/net.sh changes host state (the default network's NAT rules, ip_forward) while it runs.
+# BENCH_RUNS (default 20), BENCH_FETCH_RUNS (5) and BENCH_PODS (100) change the effort, as do
+# the scripts' own variables (BENCH_NET_*, BENCH_API_*, BENCH_KVM_RUNS, BENCH_OCI_RUNS);
+# BENCH_DIR chooses where the scratch directory is made (default /var/tmp); BENCH_ONLY (a list
+# of script names) runs only some of them; JRKT another launcher than bin/jrkt.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -25,10 +28,26 @@ cleanup() {
 }
 trap cleanup EXIT
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 status=0
-for b in run fetch list nspawn overlay units logs kvm; do
+only=${BENCH_ONLY:-run fetch list nspawn overlay units logs kvm net api oci-fetch}
+wanted() { case " $only " in *" $1 "*) return 0 ;; esac; return 1; }
+# Scripts that add rows to $results.
+for b in run fetch list nspawn overlay units logs kvm net; do
+  wanted "$b" || continue
+  echo "bench: $b" >&2
   sh "$here/$b.sh" "$work" || { echo "bench: $b failed" >&2; status=1; }
 done
+# Scripts that print their own markdown table.
+if wanted api; then
+  echo "bench: api" >&2
+  mkdir -p "$work/api"
+  sh "$here/api.sh" "$work/api" > "$work/api.md" || { echo "bench: api failed" >&2; status=1; }
+fi
+if wanted oci-fetch; then
+  echo "bench: oci-fetch" >&2
+  sh "$here/oci-fetch.sh" "$work" > "$work/oci.md" || { echo "bench: oci-fetch failed" >&2; status=1; }
+fi
 
 # Figures used in the verdicts.
 value() { awk -F'\t' -v w="$1" '$2 ~ w { print $3; exit }' "$results"; }
@@ -47,6 +66,25 @@ follow_rate=$( [ -n "$follow_ms" ] && awk -v ms="$follow_ms" 'BEGIN { printf "%d
 kvm_ms=$(value '^jrkt run, kvm')
 kvm_floor=$(value '^floor: qemu microvm')
 kvm_limit=$( [ -n "$kvm_floor" ] && awk -v f="$kvm_floor" 'BEGIN { printf "%.1f", f * 1.3 }' || true)
+net_none=$(value '^jrkt run --net=none')
+net_default=$(value '^jrkt run --net=default')
+net_added=$( [ -n "$net_none" ] && [ -n "$net_default" ] \
+  && awk -v d="$net_default" -v n="$net_none" 'BEGIN { printf "%.1f", d - n }' || true)
+net_setup=$(value '^stage0 network set-up')
+net_teardown=$(value '^gc network teardown')
+net_gc200=$(value '^jrkt gc of 200 exited pods')
+# The api bench's own tables: call, p50 ms, p99 ms, calls, errors, service CPU per call.
+api_col() { # api_col FILE ROW-REGEX COLUMN
+  [ -f "$work/api/$1" ] && awk -F'\t' -v w="$2" -v c="$3" '$1 ~ w { print $c; exit }' "$work/api/$1" || true
+}
+api_p50=$(api_col api-latency.tsv '^ListPods[(]detail=true[)]' 2)
+api_p99=$(api_col api-latency.tsv '^ListPods[(]detail=true[)]' 3)
+load_p99=$(api_col api-load.tsv '^mixed load' 3)
+load_errors=$(api_col api-load.tsv '^mixed load' 5)
+api_rss=$( [ -f "$work/api.md" ] && sed -n 's/^Service RSS after the load: \([0-9]*\) MiB.*/\1/p' "$work/api.md" || true)
+load_verdict=$(if [ -z "$load_errors" ]; then echo "not measured"
+  elif [ "$load_errors" != 0 ]; then echo missed; else verdict "$load_p99" 50; fi)
+oci_ratio=$( [ -f "$work/oci.md" ] && sed -n 's/^Ratio jrkt \/ skopeo: \*\*\([0-9.]*\)\*\*.*/\1/p' "$work/oci.md" || true)
 verdict() { # verdict VALUE LIMIT
   if [ -z "$1" ] || [ -z "$2" ]; then echo "not measured"; return; fi
   awk -v v="$1" -v l="$2" 'BEGIN { print (v <= l) ? "met" : "missed" }'
@@ -72,6 +110,7 @@ mkdir -p "$root/docs"
   echo "machine. Times are medians of repeated runs; peak RSS is GNU time's maximum resident"
   echo "set size (median of 3 runs), covering every process of the command. Each jrkt figure"
   echo "sits next to its floor: what the kernel and standard tools need for the same work."
+  echo "docs/devel/performance.md explains where the time goes."
   echo
   echo "## Machine"
   echo
@@ -84,6 +123,7 @@ mkdir -p "$root/docs"
   echo "| memory | $mem |"
   echo "| Java | $java |"
   echo "| timing | $tool |"
+  echo "| load average before / after | $load_before / $(cut -d' ' -f1-3 /proc/loadavg) |"
   echo
   echo "## Targets"
   echo
@@ -100,10 +140,19 @@ mkdir -p "$root/docs"
   echo "| logs --lines=1000 of a pod that printed 100,000 lines ≤ 500 ms | ${logs_ms:-?} ms | $(verdict "$logs_ms" 500) |"
   echo "| logs --follow ≥ 50,000 lines/s | ${follow_rate:-?} lines/s | $( [ -n "$follow_rate" ] && awk -v r="$follow_rate" 'BEGIN { print (r >= 50000) ? "met" : "missed" }' || echo "not measured") |"
   echo "| kvm run of /bin/true ≤ 1.3 × bare VM boot (${kvm_limit:-?} ms) | ${kvm_ms:-?} ms | $(verdict "$kvm_ms" "$kvm_limit") |"
+  echo "| network set-up adds ≤ 30 ms to pod start (run --net=default − --net=none) | ${net_added:-?} ms (in-process ${net_setup:-?} ms) | $(verdict "$net_added" 30) |"
+  echo "| network teardown at gc ≤ 60 ms per pod (in-process) | ${net_teardown:-?} ms | $(verdict "$net_teardown" 60) |"
+  echo "| gc of 200 networked pods ≤ 20 s | ${net_gc200:-?} ms | $(verdict "$net_gc200" 20000) |"
+  echo "| api: ListPods(detail=true) at 1,000 pods, p50 ≤ 20 ms | ${api_p50:-?} ms | $(verdict "$api_p50" 20) |"
+  echo "| api: ListPods(detail=true) at 1,000 pods, p99 ≤ 50 ms | ${api_p99:-?} ms | $(verdict "$api_p99" 50) |"
+  echo "| api: 1,000 mixed calls/s for 60 s, p99 ≤ 50 ms, 0 errors | p99 ${load_p99:-?} ms, ${load_errors:-?} errors | $load_verdict |"
+  echo "| api: service RSS at 1,000 pods ≤ 200 MB | ${api_rss:-?} MiB | $(verdict "$api_rss" 190) |"
+  echo "| OCI fetch from a registry ≤ 1.3 × skopeo copy | ${oci_ratio:-?} × | $(verdict "$oci_ratio" 1.3) |"
   echo
   echo "## Results"
   echo
-  for group in run fetch list nspawn overlay units logs kvm; do
+  for group in run fetch list nspawn overlay units logs kvm net; do
+    grep -q "^$group	" "$results" || continue
     echo "### $group"
     echo
     echo "| what | median | peak RSS | runs |"
@@ -114,6 +163,18 @@ mkdir -p "$root/docs"
       printf "| %s | %s | %s | %s |\n", $2, ms, rss, $5 }' "$results"
     echo
   done
+  if [ -s "$work/api.md" ]; then
+    echo "### api-service (bench/api.sh: 1,000 exited pods, 100 images; client on loopback)"
+    echo
+    cat "$work/api.md"
+    echo
+  fi
+  if [ -s "$work/oci.md" ]; then
+    echo "### OCI fetch from a local registry (bench/oci-fetch.sh)"
+    echo
+    cat "$work/oci.md"
+    echo
+  fi
   if [ -s "$work/results.notes" ]; then
     echo "## Notes"
     echo
