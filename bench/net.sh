@@ -25,6 +25,9 @@ stage1=$(dirname "$JRKT")/stage1-coreos.aci
 [ -f "$stage1" ] || die "net: stage1-coreos.aci missing: build the stage1-nspawn module first"
 forward=$(cat /proc/sys/net/ipv4/ip_forward)
 data=$work/net-data
+# Scratch files of this script only (other benchmarks share WORKDIR).
+files=$work/net-files
+mkdir -p "$files"
 J="$JRKT --dir=$data --insecure-options=image"
 run="$J run --stage1-path=$stage1"
 # The floor's names carry this process's id: nothing of another run is ever touched.
@@ -36,7 +39,7 @@ cleanup() {
   status=$?
   trap - EXIT INT TERM
   if [ -n "$floor_made" ]; then
-    sh "$work/floor.sh" DEL >/dev/null 2>&1 || echo "bench: net: floor DEL failed" >&2
+    sh "$files/floor.sh" DEL >/dev/null 2>&1 || echo "bench: net: floor DEL failed" >&2
     ip netns del "$floor_ns" 2>/dev/null || true
     rm -rf "/var/lib/cni/networks/$floor_net"
   fi
@@ -65,51 +68,51 @@ verdict() { # verdict VALUE LIMIT
     else print (v <= l) ? "met" : "missed" }'
 }
 
-sh "$ROOT/scripts/make-test-aci.sh" --name example.com/bench-net "$work/net.aci" -- /bin/true
-$J fetch "$work/net.aci" >/dev/null
+sh "$ROOT/scripts/make-test-aci.sh" --name example.com/bench-net "$files/net.aci" -- /bin/true
+$J fetch "$files/net.aci" >/dev/null
 $J gc --grace-period=0s --expire-prepared=0s >/dev/null
 
 # ---- floors: ptp ADD and DEL alone, with host-local IPAM, in a fresh netns ----
 echo "{\"cniVersion\":\"0.4.0\",\"name\":\"$floor_net\",\"type\":\"ptp\",\"ipMasq\":true,\
 \"ipam\":{\"type\":\"host-local\",\"subnet\":\"172.16.29.0/24\",\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}}" \
-  > "$work/floor.conf"
-cat > "$work/floor.sh" <<FLOOR
+  > "$files/floor.conf"
+cat > "$files/floor.sh" <<FLOOR
 #!/bin/sh
 # floor.sh ADD|DEL: one ptp call for container "benchfloor$$" in netns $floor_ns.
 export CNI_COMMAND=\$1 CNI_CONTAINERID=benchfloor$$ CNI_NETNS=/run/netns/$floor_ns \
   CNI_IFNAME=eth0 CNI_PATH=/usr/lib/cni
-exec /usr/lib/cni/ptp < $work/floor.conf > /dev/null
+exec /usr/lib/cni/ptp < $files/floor.conf > /dev/null
 FLOOR
 floor_made=1
 ip netns add "$floor_ns"
 # Each prepare first undoes what the last timed command left (DEL is idempotent).
 bench net "floor: ptp ADD (host-local, ipMasq)" "$runs" \
-  "sh $work/floor.sh DEL" "sh $work/floor.sh ADD"
-bench net "floor: ptp DEL" "$runs" "sh $work/floor.sh DEL; sh $work/floor.sh ADD" \
-  "sh $work/floor.sh DEL"
-sh "$work/floor.sh" DEL >/dev/null
+  "sh $files/floor.sh DEL" "sh $files/floor.sh ADD"
+bench net "floor: ptp DEL" "$runs" "sh $files/floor.sh DEL; sh $files/floor.sh ADD" \
+  "sh $files/floor.sh DEL"
+sh "$files/floor.sh" DEL >/dev/null
 ip netns del "$floor_ns"
 rm -rf "/var/lib/cni/networks/$floor_net"
 floor_made=
 
 # ---- set-up, end to end: --net=none and --net=default interleaved, each pod gc'd untimed ----
-: > "$work/none.ms"
-: > "$work/default.ms"
-: > "$work/delta.ms"
+: > "$files/none.ms"
+: > "$files/default.ms"
+: > "$files/delta.ms"
 i=0
 while [ "$i" -lt "$runs" ]; do
   t=$(date +%s%N); $run --net=none example.com/bench-net >/dev/null; none=$(ms_since "$t")
   $J gc --grace-period=0s >/dev/null
   t=$(date +%s%N); $run --net=default example.com/bench-net >/dev/null; def=$(ms_since "$t")
   $J gc --grace-period=0s >/dev/null
-  echo "$none" >> "$work/none.ms"
-  echo "$def" >> "$work/default.ms"
-  echo $((def - none)) >> "$work/delta.ms"
+  echo "$none" >> "$files/none.ms"
+  echo "$def" >> "$files/default.ms"
+  echo $((def - none)) >> "$files/delta.ms"
   i=$((i + 1))
 done
-none_ms=$(median_of < "$work/none.ms")
-default_ms=$(median_of < "$work/default.ms")
-added_ms=$(median_of < "$work/delta.ms")
+none_ms=$(median_of < "$files/none.ms")
+default_ms=$(median_of < "$files/default.ms")
+added_ms=$(median_of < "$files/delta.ms")
 row "jrkt run --net=none, nspawn, /bin/true (interleaved)" "$none_ms" "$runs" \
   "$run --net=none example.com/bench-net"
 row "jrkt run --net=default, nspawn, /bin/true (interleaved)" "$default_ms" "$runs" \
@@ -118,30 +121,30 @@ row "  added by the network (median of the pairs' differences)" "$added_ms" "$ru
   "(each --net=default run) - (the --net=none run just before it)"
 
 # ---- set-up and teardown, in-process (--debug) ----
-: > "$work/setup.log"
+: > "$files/setup.log"
 i=0
 while [ "$i" -lt "$runs" ]; do
   $JRKT --dir="$data" --debug run --stage1-path="$stage1" --net=default example.com/bench-net \
-    2>>"$work/setup.log" >/dev/null
+    2>>"$files/setup.log" >/dev/null
   i=$((i + 1))
 done
 # One pod at a time, so that each pod's figure is its own.
-JRKT_GC_WORKERS=1 $JRKT --dir="$data" --debug gc --grace-period=0s 2>"$work/teardown.log" \
+JRKT_GC_WORKERS=1 $JRKT --dir="$data" --debug gc --grace-period=0s 2>"$files/teardown.log" \
   >/dev/null
-setup_ms=$(debug_ms "$work/setup.log" "network set-up took")
-waited_ms=$(debug_ms "$work/setup.log" "waited")
-teardown_ms=$(debug_ms "$work/teardown.log" "network teardown took")
+setup_ms=$(debug_ms "$files/setup.log" "network set-up took")
+waited_ms=$(debug_ms "$files/setup.log" "waited")
+teardown_ms=$(debug_ms "$files/teardown.log" "network teardown took")
 row "stage0 network set-up, in-process (beside the pod's preparation)" "$setup_ms" "$runs" \
   "jrkt --debug run: 'network set-up took'"
-row "  of which the netns" "$(debug_ms "$work/setup.log" "network namespace [^ ]* took")" \
+row "  of which the netns" "$(debug_ms "$files/setup.log" "network namespace [^ ]* took")" \
   "$runs" "jrkt --debug run: 'network namespace ... took'"
-row "  of which ptp ADD" "$(debug_ms "$work/setup.log" "ptp ADD took")" "$runs" \
+row "  of which ptp ADD" "$(debug_ms "$files/setup.log" "ptp ADD took")" "$runs" \
   "jrkt --debug run: 'ptp ADD took'"
 row "  run waited for it after preparing the pod" "$waited_ms" "$runs" \
   "jrkt --debug run: 'waited ... for the network set-up'"
 row "gc network teardown per pod, in-process (one at a time)" "$teardown_ms" "$runs" \
   "JRKT_GC_WORKERS=1 jrkt --debug gc: 'network teardown took'"
-row "  of which ptp DEL" "$(debug_ms "$work/teardown.log" "ptp DEL took")" "$runs" \
+row "  of which ptp DEL" "$(debug_ms "$files/teardown.log" "ptp DEL took")" "$runs" \
   "JRKT_GC_WORKERS=1 jrkt --debug gc: 'ptp DEL took'"
 
 # ---- gc: N exited pods each; the difference per pod is the network's teardown ----
@@ -150,22 +153,22 @@ make_pods() { # make_pods NET N
   while [ "$i" -lt "$2" ]; do $run --net="$1" example.com/bench-net >/dev/null; i=$((i + 1)); done
 }
 gc_ms() { # gc_ms [ENV...]: one timed gc of every pod of $data
-  t=$(date +%s%N); env "$@" $J gc --grace-period=0s >/dev/null 2>>"$work/gc.log"; ms_since "$t"
+  t=$(date +%s%N); env "$@" $J gc --grace-period=0s >/dev/null 2>>"$files/gc.log"; ms_since "$t"
 }
-: > "$work/gc-none.ms"
-: > "$work/gc-default.ms"
-: > "$work/gc-default-1.ms"
+: > "$files/gc-none.ms"
+: > "$files/gc-default.ms"
+: > "$files/gc-default-1.ms"
 for _ in 1 2 3; do
-  make_pods none "$gc_pods"; gc_ms >> "$work/gc-none.ms"
-  make_pods default "$gc_pods"; gc_ms >> "$work/gc-default.ms"
-  make_pods default "$gc_pods"; gc_ms JRKT_GC_WORKERS=1 >> "$work/gc-default-1.ms"
+  make_pods none "$gc_pods"; gc_ms >> "$files/gc-none.ms"
+  make_pods default "$gc_pods"; gc_ms >> "$files/gc-default.ms"
+  make_pods default "$gc_pods"; gc_ms JRKT_GC_WORKERS=1 >> "$files/gc-default-1.ms"
 done
-gc_none=$(median_of < "$work/gc-none.ms")
-gc_default=$(median_of < "$work/gc-default.ms")
+gc_none=$(median_of < "$files/gc-none.ms")
+gc_default=$(median_of < "$files/gc-default.ms")
 row "jrkt gc of $gc_pods exited pods, --net=none" "$gc_none" 3 "$J gc --grace-period=0s"
 row "jrkt gc of $gc_pods exited pods, --net=default" "$gc_default" 3 "$J gc --grace-period=0s"
 row "jrkt gc of $gc_pods exited pods, --net=default, one pod at a time" \
-  "$(median_of < "$work/gc-default-1.ms")" 3 "JRKT_GC_WORKERS=1 $J gc --grace-period=0s"
+  "$(median_of < "$files/gc-default-1.ms")" 3 "JRKT_GC_WORKERS=1 $J gc --grace-period=0s"
 per_pod=$(awk -v a="$gc_default" -v b="$gc_none" -v n="$gc_pods" \
   'BEGIN { printf "%.1f\n", (a - b) / n }')
 row "  network teardown per pod, from the gc times ((default - none) / $gc_pods)" "$per_pod" 3 \
