@@ -22,7 +22,8 @@ echo "kvm: stage1-kvm pods, accelerator $accel" >&2
 note "stage1-kvm ran with accelerator **$accel** (\`jrkt stage1 kvm-check --kvm-accel=auto\`:"\
 " ${check#*: })."
 
-# The floor: the stage1's own kernel, booted into an init that powers off at once.
+# The floor: the stage1's own kernel, booted into an init that powers off at once, with the
+# kernel command line of a pod (QemuCommand.kernelCmdline) but for jrkt's own words.
 floor_dir=$work/kvm-floor
 mkdir -p "$floor_dir"
 tar -xf "$stage1" -C "$floor_dir" rootfs/kernel/vmlinux
@@ -36,7 +37,7 @@ cpu=max
 floor="qemu-system-x86_64 -machine microvm,accel=$accel -cpu $cpu -m 256M -smp 1 -nodefaults"\
 " -no-user-config -nographic -no-reboot -kernel $floor_dir/rootfs/kernel/vmlinux"\
 " -initrd $floor_dir/floor.cpio -serial null"\
-" -append 'console=ttyS0 quiet panic=-1 pci=off tsc_early_khz=$khz'"
+" -append 'console=ttyS0 quiet panic=-1 pci=off tsc_early_khz=$khz tsc=reliable'"
 
 data=$work/kvm-data
 sh "$ROOT/scripts/make-test-aci.sh" --name example.com/bench-kvm-true "$work/kvm-true.aci" \

@@ -103,6 +103,13 @@ if [ "$(id -u)" -eq 0 ] && [ -f "$bin/stage1-fly.aci" ] && [ -x /bin/busybox ]; 
     record --dir="$data" gc --grace-period=0s --expire-prepared=0s
     echo "$forward" > /proc/sys/net/ipv4/ip_forward
   fi
+  # A VM pod's preparation (stage1-kvm's planner: accelerator, host tools, VM spec), without
+  # booting it; its pod goes with the next gc.
+  if [ -f "$bin/stage1-kvm.aci" ]; then
+    record --dir="$data" prepare --quiet --insecure-options=image \
+      --stage1-name=coreos.com/rkt/stage1-kvm --kvm-accel=tcg example.com/busybox
+    record --dir="$data" gc --grace-period=0s --expire-prepared=0s
+  fi
   # An OCI layout fetch (the OCI formats, layer rendering, config mapping), when umoci is there.
   if command -v umoci >/dev/null 2>&1 \
       && umoci init --layout "$work/oci" >/dev/null 2>&1 \

@@ -30,7 +30,7 @@ mkdir -p "$work/rootfs/kernel" "$work/initramfs/lib/modules" "$target"
 chmod 0755 "$work/rootfs" "$work/rootfs/kernel"
 
 # shellcheck disable=SC2086
-$cc $cflags -o "$work/rootfs/run" "$src"/main.c "$src"/run.c "$src"/net.c "$src"/dns.c "$src"/enter.c "$src"/stop.c \
+$cc $cflags -o "$work/rootfs/run" "$src"/main.c "$src"/run.c "$src"/output.c "$shared/journal.c" "$src"/net.c "$src"/dns.c "$src"/enter.c "$src"/stop.c \
   "$src"/gc.c "$shared/gc.c" $common
 chmod 0755 "$work/rootfs/run"
 for entrypoint in enter stop gc; do

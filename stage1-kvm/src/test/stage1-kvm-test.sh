@@ -44,7 +44,7 @@ check() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: expected [$2], got 
 new_pod() {
   UUID=$(cat /proc/sys/kernel/random/uuid)
   POD=$T/pods/run/$UUID
-  local s1=$POD/stage1/rootfs fields=() app
+  local s1=$POD/stage1/rootfs fields=() app apps=() outputs=() ports=()
   mkdir -p "$POD/stage1"
   tar -xf "$aci" -C "$POD/stage1"
   mkdir -p "$s1/rkt/env" "$s1/rkt/status"
@@ -57,6 +57,11 @@ new_pod() {
     printf 'PATH=/bin\nAPP=%s\n' "$app" > "$s1/rkt/env/$app"
     fields+=(app "$app" root "stage1/rootfs/opt/stage2/$app/rootfs" env 2 PATH=/bin "APP=$app"
       exec 3 /bin/sh -c "$cmd")
+    outputs+=(output "$app" $((200 + 2 * i)) $((201 + 2 * i)))
+    ports+=(-chardev "socket,id=app$i-out,fd=$((200 + 2 * i))"
+      -device "virtserialport,chardev=app$i-out,name=out.$app"
+      -chardev "socket,id=app$i-err,fd=$((201 + 2 * i))"
+      -device "virtserialport,chardev=app$i-err,name=err.$app")
     i=$((i + 1))
   done
   printf '%s\0' version 1 "${fields[@]}" > "$s1/rkt/plan"
@@ -68,16 +73,14 @@ new_pod() {
     -initrd stage1/rootfs/kernel/initramfs
     -append "console=ttyS0 quiet panic=-1 pci=off tsc_early_khz=$khz" -serial file:vm/console.log
     -global virtio-mmio.force-legacy=false -chardev socket,id=fs,path=vm/fs.sock
-    -device vhost-user-fs-device,chardev=fs,tag=pod -device virtio-serial-device
-    -add-fd fd=100,set=1 -add-fd fd=101,set=2
-    -chardev file,id=stdout,path=/dev/fdset/1,append=on -device virtserialport,chardev=stdout,name=stdout
-    -chardev file,id=stderr,path=/dev/fdset/2,append=on -device virtserialport,chardev=stderr,name=stderr
+    -device vhost-user-fs-device,chardev=fs,tag=pod -device "virtio-serial-device,max_ports=$((4 + 2 * i))"
+    -chardev socket,id=stderr,fd=100 -device virtserialport,chardev=stderr,name=stderr
     -chardev socket,id=control,fd=102 -device virtserialport,chardev=control,name=control
     -chardev socket,id=agent,path=vm/agent.sock,server=on,wait=off
-    -device virtserialport,chardev=agent,name=agent)
+    -device virtserialport,chardev=agent,name=agent "${ports[@]}")
   v=("$virtiofsd" --fd=3 -o "source=$POD" -o cache=always -o sandbox=namespace)
   printf '%s\0' version 1 accel tcg boot-timeout-ms "${TIMEOUT_MS:-120000}" host-pod-dir "$POD" \
-    virtiofsd ${#v[@]} "${v[@]}" qemu ${#q[@]} "${q[@]}" > "$s1/rkt/vm"
+    virtiofsd ${#v[@]} "${v[@]}" "${outputs[@]}" qemu ${#q[@]} "${q[@]}" > "$s1/rkt/vm"
 }
 # run_pod ARGS...: as stage0 does: cwd = pod dir, the pod dir flocked on fd 9, RKT_LOCK_FD=9.
 run_pod() {
@@ -86,11 +89,12 @@ run_pod() {
 status_of() { cat "$POD/stage1/rootfs/rkt/status/$1" 2>/dev/null; }
 
 # ---- a two-app pod: output, exit codes, the pod's status ----
-new_pod 'echo out-a; echo err-a >&2; sleep 30' 'sleep 1; exit 3'
+new_pod 'echo out-a; echo err-a >&2; sleep 30' 'echo out-b; echo err-b >&2; sleep 1; exit 3'
 run_pod "$UUID" > "$T/out" 2> "$T/err"
 check "pod status: the first failing app's" 3 $?
-check "app a's stdout reaches the pod's" out-a "$(cat "$T/out")"
-grep -q err-a "$T/err" && pass "app a's stderr reaches the pod's" || fail "stderr: $(cat "$T/err")"
+check "both apps' stdout reaches the pod's" "out-a out-b" "$(sort "$T/out" | tr '\n' ' ' | sed 's/ $//')"
+grep -q err-a "$T/err" && grep -q err-b "$T/err" && ! grep -q out- "$T/err" &&
+  pass "both apps' stderr reaches the pod's" || fail "stderr: $(cat "$T/err")"
 check "app b's exit code" 3 "$(status_of b)"
 check "app a was stopped by SIGTERM" 143 "$(status_of a)"
 check "flavor link" kvm "$(readlink "$POD/flavor")"

@@ -114,6 +114,15 @@ write_plan() {
 run_pod() {
   (cd "$POD" && exec 9<. && flock -x -n 9 && RKT_LOCK_FD=9 exec ./stage1/rootfs/init "$@")
 }
+# Starts the planned pod in the background (pid in $pod: nspawn, after init's exec) and waits
+# until the supervisor has started the apps.
+start_pod() {
+  (cd "$POD" && exec 9<. && flock -x -n 9 && RKT_LOCK_FD=9 exec ./stage1/rootfs/init --net=host \
+    "$UUID") &
+  pod=$!
+  background+=("$pod")
+  for i in $(seq 100); do [ -L "$S1/rkt/supervisor-status" ] && break; sleep 0.05; done
+}
 statuses() { echo "$(cat "$S1/rkt/status/a" 2>/dev/null) $(cat "$S1/rkt/status/b" 2>/dev/null)"; }
 pod_is_locked() { ! flock -n -s "$POD" true; }
 
@@ -307,11 +316,7 @@ app_cgroups=$(cat "$POD/app-cgroups")
 app a mount "$T/vol-ro" /vol/ro bind,ro -- /bin/sh -c 'trap "exit 7" TERM; sleep 30 & wait'
 app b -- /bin/sleep 30
 write_plan
-(cd "$POD" && exec 9<. && flock -x -n 9 && RKT_LOCK_FD=9 exec ./stage1/rootfs/init --net=host \
-  "$UUID") &
-pod=$!
-background+=("$pod")
-for i in $(seq 100); do [ -L "$S1/rkt/supervisor-status" ] && break; sleep 0.05; done
+start_pod
 check "supervisor-status ready" ready "$(readlink "$S1/rkt/supervisor-status")"
 check "ppid is the run process" "$pod" "$(cat "$POD/ppid")"
 supervisor=$(cat "/proc/$pod/task/$pod/children" | xargs)
@@ -340,14 +345,25 @@ check "stop of an exited pod exits 0" 0 $?
 
 app a -- /bin/sh -c "trap '' TERM; sleep 30"
 write_plan
-(cd "$POD" && exec 9<. && flock -x -n 9 && RKT_LOCK_FD=9 exec ./stage1/rootfs/init --net=host \
-  "$UUID") &
-pod=$!
-background+=("$pod")
-for i in $(seq 100); do [ -L "$S1/rkt/supervisor-status" ] && break; sleep 0.05; done
+start_pod
 (cd "$POD" && ./stage1/rootfs/stop --force "$UUID")
 wait "$pod"
 check "stop --force ends the pod" yes "$([ $? -ne 0 ] && ! kill -0 "$pod" 2>/dev/null && echo yes)"
+
+# SIGKILL of systemd-nspawn: the supervisor dies with it, and with it the pod's PID namespace.
+app a -- /bin/sleep 30
+write_plan
+start_pod
+supervisor=$(cat "/proc/$pod/task/$pod/children" | xargs)
+sleeper=$(cat "/proc/$supervisor/task/$supervisor/children" | xargs)
+kill -9 "$(cat "$POD/ppid")"
+wait "$pod" 2>/dev/null
+for i in $(seq 100); do
+  { [ -d "/proc/$supervisor" ] || [ -d "/proc/$sleeper" ]; } || break; sleep 0.05
+done
+check "SIGKILL of nspawn ends the supervisor and the apps" "" \
+  "$(for p in $supervisor $sleeper; do [ -d "/proc/$p" ] && echo "$p"; done)"
+check "pod unlocked after nspawn was killed" no "$(pod_is_locked && echo yes || echo no)"
 
 (cd "$POD" && ./stage1/rootfs/gc --debug --local-config=/etc/rkt "$UUID" 2>/dev/null)
 check "gc exits 0" 0 $?

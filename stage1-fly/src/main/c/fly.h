@@ -190,6 +190,9 @@ char *journal_own_unit(void);
  * SYSLOG_IDENTIFIER and unit (may be NULL) as the unit; returns 1, or 0 (output unchanged)
  * when that is not possible. */
 int journal_attach_app(const char *socket_path, const char *app, const char *unit);
+/* A stream socket to journald at socket_path whose header names app and unit (as above), or -1
+ * (with a debug line) when it cannot be had. */
+int journal_connect(const char *socket_path, const char *app, const char *unit);
 
 int run_main(int argc, char **argv);
 int enter_main(int argc, char **argv);

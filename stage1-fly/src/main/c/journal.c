@@ -48,9 +48,9 @@ char *journal_own_unit(void) {
   return unit;
 }
 
-int journal_attach_app(const char *socket_path, const char *app, const char *unit) {
+int journal_connect(const char *socket_path, const char *app, const char *unit) {
   if (socket_path == NULL || socket_path[0] == '\0') {
-    return 0;
+    return -1;
   }
   struct sockaddr_un addr;
   memset(&addr, 0, sizeof addr);
@@ -58,20 +58,19 @@ int journal_attach_app(const char *socket_path, const char *app, const char *uni
   if (strlen(socket_path) >= sizeof addr.sun_path) {
     debugf("journal: socket path %s is too long; app \"%s\" keeps the stage1's output",
            socket_path, app);
-    return 0;
+    return -1;
   }
   strcpy(addr.sun_path, socket_path);
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) {
-    return 0;
+    return -1;
   }
   if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
     debugf("journal: connect %s: %s; app \"%s\" keeps the stage1's output", socket_path,
            strerror(errno), app);
     close(fd);
-    return 0;
+    return -1;
   }
-  shutdown(fd, SHUT_RD);
   /* identifier, unit id, priority, level prefix, forward to syslog, to kmsg, to console.
    * The priority is facility user (1) and level info (6): journald records SYSLOG_FACILITY=1,
    * which sets the apps' lines apart from the unit's own output (facility daemon by default)
@@ -81,8 +80,17 @@ int journal_attach_app(const char *socket_path, const char *app, const char *uni
                    unit != NULL ? unit : "", (1 << 3) | 6);
   if (n <= 0 || (size_t)n >= sizeof header || write(fd, header, (size_t)n) != n) {
     close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+int journal_attach_app(const char *socket_path, const char *app, const char *unit) {
+  int fd = journal_connect(socket_path, app, unit);
+  if (fd < 0) {
     return 0;
   }
+  shutdown(fd, SHUT_RD);
   if (dup2(fd, STDOUT_FILENO) < 0 || dup2(fd, STDERR_FILENO) < 0) {
     die_errno("app \"%s\": connect its output to the journal", app);
   }

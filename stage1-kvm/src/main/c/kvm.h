@@ -21,6 +21,8 @@
 /* The VM spec stage0 writes for this flavor, relative to the pod directory. */
 #define KVM_SPEC_PATH "stage1/rootfs/rkt/vm"
 /* The pod's VM runtime files (sockets, logs), relative to the pod directory. */
+/* The guest kernel and initramfs; read-only for the VM's processes (see run.c). */
+#define KVM_KERNEL_DIR "stage1/rootfs/kernel"
 #define KVM_RUNTIME_DIR "vm"
 #define KVM_AGENT_SOCKET "vm/agent.sock"
 #define KVM_FS_SOCKET "vm/fs.sock"
@@ -29,16 +31,21 @@
 #define KVM_VIRTIOFSD_PID "vm/virtiofsd.pid"
 /* The pod's hostname (--hostname, else rkt-<uuid>), which the guest sets. */
 #define KVM_HOSTNAME_FILE "vm/hostname"
-/* The guest's IPv4 set-up, one line: ADDRESS PREFIX GATEWAY ("-" for none); absent: no NIC. */
+/* The guest's network set-up, one directive a line, in this order per network; absent: no NIC.
+ *   nic IFNAME MAC                      the NIC with this MAC becomes IFNAME (ethN)
+ *   addr IFNAME ADDRESS PREFIX          an IPv4 or IPv6 address
+ *   route IFNAME DEST PREFIX GATEWAY    a route ("-": no gateway); 0.0.0.0 0 or :: 0: default */
 #define KVM_NET_FILE "vm/net"
 /* The apps' hostname, hosts and resolv.conf (dns.c), bound over theirs by the guest. */
 #define KVM_DNS_DIR "vm/dns"
-/* The tap device in the pod's network namespace, and the fd qemu gets it on. */
-#define KVM_TAP "tap0"
+/* The tap devices in the pod's network namespace (tapN for ethN), and the fd qemu gets the
+ * first on (the next ones follow). */
+#define KVM_TAP_PREFIX "tap"
 #define KVM_QEMU_TAP_FD 103
-/* qemu finds the pod's stdout and stderr at these fds (its -add-fd options name them). */
-#define KVM_QEMU_STDOUT_FD 100
-#define KVM_QEMU_STDERR_FD 101
+#define KVM_MAX_NICS 16
+/* qemu finds the socket of the guest init's own messages (relayed to the pod's stderr) at this
+ * fd. The apps' output ports have fds of their own (the spec's "output" entries). */
+#define KVM_QEMU_STDERR_FD 100
 /* qemu's end of the control channel (a connected socket; its -chardev names the fd). */
 #define KVM_QEMU_CONTROL_FD 102
 /* virtiofsd's listening socket (bound at KVM_FS_SOCKET by /run; its --fd names it), so that qemu
@@ -54,6 +61,13 @@ struct vm_volume {
   char **virtiofsd; /* NULL-terminated argv */
 };
 
+/* An app's output ports: qemu takes the sockets behind its stdout and stderr at these fds. */
+struct vm_output {
+  const char *app;
+  int out_fd;
+  int err_fd;
+};
+
 struct vm_spec {
   const char *accel;        /* "kvm" or "tcg" */
   long boot_timeout_ms;     /* from qemu's start to the guest's "ready" */
@@ -61,6 +75,8 @@ struct vm_spec {
   char **virtiofsd;         /* NULL-terminated argv */
   size_t nvolumes;
   struct vm_volume *volumes;
+  size_t noutputs;
+  struct vm_output *outputs; /* in the run plan's order */
   char **qemu;              /* NULL-terminated argv */
 };
 
@@ -106,9 +122,33 @@ int kvm_enter_main(int argc, char **argv);
 int kvm_stop_main(int argc, char **argv);
 int kvm_gc_main(int argc, char **argv);
 
-/* net.c: joins the pod's network namespace, creates the tap device connected to eth0 and
- * writes KVM_NET_FILE; returns the tap's fd (and eth0's MAC), or -1 when the VM gets no NIC. */
-int kvm_net_setup(const char *net_flag, char *mac, size_t mac_size);
+/* A NIC of the VM: its tap device's fd and the MAC of the pod interface it stands for. */
+struct vm_nic {
+  int tap;
+  char mac[18];
+};
+/* net.c: joins the pod's network namespace, creates a tap device connected to each of its
+ * ethN and writes KVM_NET_FILE; returns the number of NICs (0: none, no file). */
+size_t kvm_net_setup(const char *net_flag, struct vm_nic *nics, size_t max);
+/* output.c: each app's stdout and stderr reach qemu as one end of a socket pair each, whose other
+ * end /run copies to one journald stream per app, named after it, when the pod runs in a unit
+ * that logs to the journal (as stage1-nspawn does), or else to its own stdout and stderr. */
+struct app_output {
+  const char *app;
+  int qemu_fd[2];  /* what qemu gets at the spec's out_fd and err_fd */
+  int relay_fd[2]; /* /run's ends for stdout and stderr (-1 once closed) */
+  int sink[2];     /* where each goes: a journald stream, or /run's stdout or stderr */
+};
+/* Sets up every app's output, in the spec's order, then (one more entry, app NULL) the relay of
+ * the guest init's own stderr port; dies on a failure to make a socket. */
+struct app_output *output_setup(const struct vm_spec *spec);
+/* After qemu started: closes qemu's ends. */
+void output_close_qemu_ends(struct app_output *outputs, size_t n);
+/* Copies what one relay end (stream 0: stdout, 1: stderr) has to its sink; closes it at its end.
+ * Returns 0 while it stays open. */
+int output_relay(struct app_output *o, int stream);
+/* Copies everything left until qemu's ends are closed (qemu has exited). */
+void output_drain(struct app_output *outputs, size_t n);
 /* dns.c: writes KVM_DNS_DIR for --dns-conf-mode (NULL: both default); dies on a bad mode. */
 void kvm_dns_prepare(const char *hostname, const char *conf_mode);
 

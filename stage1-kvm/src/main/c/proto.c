@@ -1,9 +1,11 @@
 /* Frames on the virtio-serial ports; see kvm.h. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kvm.h"
@@ -12,18 +14,37 @@
  * virtio-serial port without a host client blocks writes until one comes, so the guest opens its
  * agent port non-blocking and must not wait forever for a client that went away. */
 #define STALL_MS 5000
+/* A port also reports "no host client" (POLLHUP, reads at end of stream) while the guest kernel
+ * has not yet handled the host's news that a new client connected, although that client's data
+ * may already be there: qemu tells a client's departure and the next one's arrival on the
+ * device's control queue, which the guest handles apart from the port's data. Without this grace
+ * the agent could drop the request or the replies of a client that has just connected, and that
+ * `enter` would wait forever. A client that is really gone costs this much once. */
+#define HUP_GRACE_MS 1000
+
+static void pause_ms(int ms) {
+  struct timespec ts = {0, ms * 1000000L};
+  nanosleep(&ts, NULL);
+}
 
 static int wait_for(int fd, short events) {
   struct pollfd p = {fd, events, 0};
-  int n;
-  do {
-    n = poll(&p, 1, STALL_MS);
-  } while (n < 0 && errno == EINTR);
-  if (n == 1 && (p.revents & events)) {
-    return 0;
+  int n, waited = 0;
+  for (;;) {
+    do {
+      n = poll(&p, 1, STALL_MS);
+    } while (n < 0 && errno == EINTR);
+    if (n == 1 && (p.revents & events)) {
+      return 0;
+    }
+    if (n == 1 && (p.revents & POLLHUP) && waited < HUP_GRACE_MS) {
+      pause_ms(2);
+      waited += 2;
+      continue;
+    }
+    errno = n == 0 ? ETIMEDOUT : EPIPE;
+    return -1;
   }
-  errno = n == 0 ? ETIMEDOUT : EPIPE;
-  return -1;
 }
 
 static int write_all(int fd, const void *buf, size_t n) {
@@ -59,6 +80,12 @@ static int read_all(int fd, void *buf, size_t n) {
         continue;
       }
       return -1;
+    }
+    if (r == 0 && got > 0 && (fcntl(fd, F_GETFL) & O_NONBLOCK)) {
+      /* a port in the middle of a frame: the rest may come once the guest kernel caught up */
+      if (wait_for(fd, POLLIN) == 0) {
+        continue;
+      }
     }
     if (r == 0) {
       errno = got == 0 ? 0 : EPROTO;

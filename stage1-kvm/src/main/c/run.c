@@ -21,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -70,9 +72,30 @@ static void preflight(const struct vm_spec *spec) {
   }
 }
 
+/* The guest sees the whole pod directory through virtiofsd, the kernel's directory included,
+ * whose files are hard links to the tree store's in a pod without overlays. In a mount
+ * namespace of this process's own, which virtiofsd and qemu inherit and which ends with them,
+ * that directory is read-only: the guest cannot change the store's kernel. (For an overlay pod
+ * the namespace is nested in the one of the overlays; stop and enter join it.) */
+static void kernel_read_only(void) {
+  if (unshare(CLONE_NEWNS) != 0) {
+    die_errno("unshare the mount namespace");
+  }
+  /* Host mounts still propagate in, nothing propagates out. */
+  if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) != 0) {
+    die_errno("make the mounts slaves");
+  }
+  if (mount(KVM_KERNEL_DIR, KVM_KERNEL_DIR, NULL, MS_BIND, NULL) != 0 ||
+      mount(NULL, KVM_KERNEL_DIR, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV,
+            NULL) != 0) {
+    die_errno("make %s read-only", KVM_KERNEL_DIR);
+  }
+}
+
 /* In a child: dies with the parent, output to log (or the pod's own when NULL). */
 static void child_setup(const char *log, int lock_fd) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
+  signal(SIGPIPE, SIG_DFL);
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
@@ -123,34 +146,64 @@ static pid_t start_virtiofsd(char **argv, const char *socket_path, const char *l
   return pid;
 }
 
-/* The spec's qemu argv, plus the NIC on the tap device (fd KVM_QEMU_TAP_FD) when there is one:
- * its MAC is eth0's, known only now that the pod's network exists. */
-static char **qemu_argv(const struct vm_spec *spec, int tap, const char *mac) {
-  if (tap < 0) {
-    return spec->qemu;
-  }
+/* The spec's qemu argv, plus a NIC on each tap device (fds KVM_QEMU_TAP_FD, +1, ...): their
+ * MACs are the pod interfaces', known only now that the pod's networks exist. */
+static char **qemu_argv(const struct vm_spec *spec, const struct vm_nic *nics, size_t nnics) {
   size_t n = 0;
   while (spec->qemu[n] != NULL) {
     n++;
   }
-  char **argv = calloc(n + 5, sizeof *argv);
-  static char netdev[64], device[96];
+  char **argv = calloc(n + 4 * nnics + 1, sizeof *argv);
   if (argv == NULL) {
     die("out of memory");
   }
   memcpy(argv, spec->qemu, n * sizeof *argv);
-  snprintf(netdev, sizeof netdev, "tap,id=net0,fd=%d", KVM_QEMU_TAP_FD);
-  snprintf(device, sizeof device, "virtio-net-device,netdev=net0,mac=%s", mac);
-  argv[n] = "-netdev";
-  argv[n + 1] = netdev;
-  argv[n + 2] = "-device";
-  argv[n + 3] = device;
+  for (size_t i = 0; i < nnics; i++) {
+    char *netdev, *device;
+    if (asprintf(&netdev, "tap,id=net%zu,fd=%zu", i, KVM_QEMU_TAP_FD + i) < 0 ||
+        asprintf(&device, "virtio-net-device,netdev=net%zu,mac=%s", i, nics[i].mac) < 0) {
+      die("out of memory");
+    }
+    argv[n++] = "-netdev";
+    argv[n++] = netdev;
+    argv[n++] = "-device";
+    argv[n++] = device;
+  }
   return argv;
 }
 
-static pid_t start_qemu(const struct vm_spec *spec, int lock_fd, int *control, int tap,
-                        const char *mac) {
-  char **argv = qemu_argv(spec, tap, mac);
+/* In qemu's child: each of the n fds src[i] becomes dst[i], every other fd from 3 on is closed.
+ * The sources are first moved above every target, so that no dup2 overwrites a later source. */
+static void place_fds(int *src, const int *dst, size_t n) {
+  int top = 2;
+  for (size_t i = 0; i < n; i++) {
+    top = dst[i] > top ? dst[i] : top;
+  }
+  for (size_t i = 0; i < n; i++) {
+    src[i] = fcntl(src[i], F_DUPFD, top + 1);
+    if (src[i] < 0) {
+      die_errno("pass the VM's sockets to qemu");
+    }
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (dup2(src[i], dst[i]) < 0) {
+      die_errno("pass the VM's sockets to qemu");
+    }
+  }
+  for (int fd = 3; fd <= top + (int)n + 64 || fd < 1024; fd++) {
+    int keep = 0;
+    for (size_t i = 0; i < n && !keep; i++) {
+      keep = fd == dst[i];
+    }
+    if (!keep) {
+      close(fd);
+    }
+  }
+}
+
+static pid_t start_qemu(const struct vm_spec *spec, int lock_fd, int *control,
+                        const struct vm_nic *nics, size_t nnics, struct app_output *outputs) {
+  char **argv = qemu_argv(spec, nics, nnics);
   unlink(KVM_AGENT_SOCKET);
   int pair[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
@@ -161,25 +214,36 @@ static pid_t start_qemu(const struct vm_spec *spec, int lock_fd, int *control, i
     die_errno("fork qemu");
   }
   if (pid == 0) {
-    /* The pod's stdout and stderr, which the guest's "stdout" and "stderr" ports write to. */
-    if (dup2(1, KVM_QEMU_STDOUT_FD) < 0 || dup2(2, KVM_QEMU_STDERR_FD) < 0 ||
-        dup2(pair[1], KVM_QEMU_CONTROL_FD) < 0 || (tap >= 0 && dup2(tap, KVM_QEMU_TAP_FD) < 0)) {
-      die_errno("pass stdout, stderr and the control channel to qemu");
-    }
     child_setup(NULL, lock_fd);
-    for (int fd = 3; fd < 1024; fd++) {
-      if (fd != KVM_QEMU_STDOUT_FD && fd != KVM_QEMU_STDERR_FD && fd != KVM_QEMU_CONTROL_FD &&
-          fd != KVM_QEMU_TAP_FD) {
-        close(fd);
-      }
+    size_t n = 0, max = 2 + nnics + 2 * spec->noutputs;
+    int *src = calloc(max, sizeof *src), *dst = calloc(max, sizeof *dst);
+    if (src == NULL || dst == NULL) {
+      die("out of memory");
     }
+    /* The guest init's "stderr" port, relayed to the pod's stderr. */
+    src[n] = outputs[spec->noutputs].qemu_fd[1];
+    dst[n++] = KVM_QEMU_STDERR_FD;
+    src[n] = pair[1];
+    dst[n++] = KVM_QEMU_CONTROL_FD;
+    for (size_t i = 0; i < nnics; i++) {
+      src[n] = nics[i].tap;
+      dst[n++] = KVM_QEMU_TAP_FD + (int)i;
+    }
+    for (size_t a = 0; a < spec->noutputs; a++) {
+      src[n] = outputs[a].qemu_fd[0];
+      dst[n++] = spec->outputs[a].out_fd;
+      src[n] = outputs[a].qemu_fd[1];
+      dst[n++] = spec->outputs[a].err_fd;
+    }
+    place_fds(src, dst, n);
     execv(argv[0], argv);
     die_errno("exec %s", argv[0]);
   }
   close(pair[1]);
-  if (tap >= 0) {
-    close(tap);
+  for (size_t i = 0; i < nnics; i++) {
+    close(nics[i].tap);
   }
+  output_close_qemu_ends(outputs, spec->noutputs + 1);
   *control = pair[0];
   return pid;
 }
@@ -241,7 +305,9 @@ int kvm_run_main(int argc, char **argv) {
   if (sigfd < 0) {
     die_errno("signalfd");
   }
+  kernel_read_only();
   write_pid_file("ppid", getpid());
+  signal(SIGPIPE, SIG_IGN); /* a closed stdout must not end /run: the apps' output is dropped */
   /* virtiofsd[0] serves the pod directory, virtiofsd[1..] the host volumes. */
   size_t nshares = 1 + spec.nvolumes;
   pid_t *virtiofsd = calloc(nshares, sizeof *virtiofsd);
@@ -258,10 +324,11 @@ int kvm_run_main(int argc, char **argv) {
   }
   /* virtiofsd stays in the host's namespace; qemu starts in the pod's. */
   unlink(KVM_NET_FILE);
-  char mac[18];
-  int tap = kvm_net_setup(flags.net, mac, sizeof mac);
+  struct vm_nic nics[KVM_MAX_NICS];
+  size_t nnics = kvm_net_setup(flags.net, nics, KVM_MAX_NICS);
+  struct app_output *outputs = output_setup(&spec);
   int control;
-  pid_t qemu = start_qemu(&spec, lock_fd, &control, tap, mac);
+  pid_t qemu = start_qemu(&spec, lock_fd, &control, nics, nnics, outputs);
   write_pid_file("pid", qemu);
   long started = now_ms();
   long boot_deadline = started + spec.boot_timeout_ms;
@@ -270,8 +337,21 @@ int kvm_run_main(int argc, char **argv) {
   int ready = 0, have_exit = 0, exit_code = 0, stop_pending = 0, qemu_status = 0;
   int qemu_running = 1, control_open = 1, timed_out = 0, virtiofsd_status = 0;
   long virtiofsd_deadline = 0;
+  /* fds: the signals, the control channel, then each app's stdout and stderr relay (-1 when the
+   * journal has it: poll skips negative fds), then the guest's own stderr. */
+  size_t nrelays = spec.noutputs + 1, nfds = 2 + 2 * nrelays;
+  struct pollfd *fds = calloc(nfds, sizeof *fds);
+  if (fds == NULL) {
+    die("out of memory");
+  }
   while (qemu_running) {
-    struct pollfd fds[2] = {{sigfd, POLLIN, 0}, {control, POLLIN, 0}};
+    fds[0] = (struct pollfd){sigfd, POLLIN, 0};
+    fds[1] = (struct pollfd){control_open ? control : -1, POLLIN, 0};
+    for (size_t a = 0; a < nrelays; a++) {
+      for (int s = 0; s < 2; s++) {
+        fds[2 + 2 * a + s] = (struct pollfd){outputs[a].relay_fd[s], POLLIN, 0};
+      }
+    }
     if (virtiofsd_deadline > 0 && now_ms() >= virtiofsd_deadline) {
       fprintf(stderr, "stage1-kvm: virtiofsd exited with %d while the VM ran (see %s); qemu is "
               "killed\n", exit_code_of(virtiofsd_status), KVM_VIRTIOFSD_LOG);
@@ -287,7 +367,7 @@ int kvm_run_main(int argc, char **argv) {
       long left = deadline - now_ms();
       timeout = left > 0 ? (int)left : 0;
     }
-    int n = poll(fds, control_open ? 2 : 1, timeout);
+    int n = poll(fds, (nfds_t)nfds, timeout);
     if (n < 0 && errno != EINTR) {
       die_errno("poll");
     }
@@ -296,6 +376,13 @@ int kvm_run_main(int argc, char **argv) {
       kill(qemu, SIGKILL);
       wait_child(qemu, &qemu_status);
       break;
+    }
+    for (size_t a = 0; n > 0 && a < nrelays; a++) {
+      for (int s = 0; s < 2; s++) {
+        if (fds[2 + 2 * a + s].fd >= 0 && fds[2 + 2 * a + s].revents) {
+          output_relay(&outputs[a], s);
+        }
+      }
     }
     if (fds[0].revents & POLLIN) {
       struct signalfd_siginfo si;
@@ -353,6 +440,7 @@ int kvm_run_main(int argc, char **argv) {
     }
   }
   debugf("+%ld ms: qemu ended", now_ms() - t0);
+  output_drain(outputs, nrelays);
   stop_virtiofsd(virtiofsd, nshares);
   for (size_t v = 0; v < spec.nvolumes; v++) {
     char socket_path[256];

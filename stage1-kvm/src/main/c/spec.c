@@ -3,7 +3,8 @@
  * "version" "1", then keyed entries. Fields point into the file's buffer, never freed.
  *
  *   accel NAME | boot-timeout-ms N | host-pod-dir PATH | virtiofsd COUNT ARGS... |
- *   volume TAG HOST-PATH COUNT ARGS... (repeated) | qemu COUNT ARGS...
+ *   volume TAG HOST-PATH COUNT ARGS... (repeated) | output APP OUT-FD ERR-FD (repeated) |
+ *   qemu COUNT ARGS...
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -70,6 +71,24 @@ void spec_load(const char *path, struct vm_spec *spec) {
       if (spec->host_pod_dir[0] != '/') {
         spec_fail(path, at, "host-pod-dir must be absolute", spec->host_pod_dir);
       }
+    } else if (strcmp(key, "output") == 0) {
+      if (i + 2 >= n) {
+        spec_fail(path, at, "entry is cut short", key);
+      }
+      struct vm_output *grown =
+          realloc(spec->outputs, (spec->noutputs + 1) * sizeof *spec->outputs);
+      if (grown == NULL) {
+        die("out of memory");
+      }
+      spec->outputs = grown;
+      struct vm_output *o = &spec->outputs[spec->noutputs++];
+      o->app = fields[i++];
+      long out_fd = parse_decimal(fields[i++], 1023), err_fd = parse_decimal(fields[i++], 1023);
+      if (o->app[0] == '\0' || out_fd < 3 || err_fd < 3 || out_fd == err_fd) {
+        spec_fail(path, at, "bad output entry for app", o->app);
+      }
+      o->out_fd = (int)out_fd;
+      o->err_fd = (int)err_fd;
     } else if (strcmp(key, "virtiofsd") == 0 || strcmp(key, "qemu") == 0 ||
                strcmp(key, "volume") == 0) {
       struct vm_volume *volume = NULL;

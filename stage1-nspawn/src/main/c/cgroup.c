@@ -5,6 +5,8 @@
  * the top of the host's hierarchies and stay there. So /init first moves itself into a cgroup of
  * its own, rkt-<uuid>, below its current one, records it in "subcgroup" (as rkt did) and gc
  * removes it again: only that cgroup and what lies below it, and only when empty.
+ * A pod registered with machined is in a cgroup systemd makes (machined's scope, or the unit
+ * the pod runs in): /init only records it in "subcgroup" and gc leaves it to systemd.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -67,12 +69,9 @@ static char *own_cgroup(int unified_only) {
   return strdup(path);
 }
 
-static int is_pod_subcgroup(const char *rel, const char *uuid) {
-  char leaf[128];
-  snprintf(leaf, sizeof leaf, "rkt-%s", uuid);
-  const char *slash = strrchr(rel, '/');
-  const char *last = slash != NULL ? slash + 1 : rel;
-  if (rel[0] == '/' || strcmp(last, leaf) != 0) {
+/* A relative cgroup path without ".." components. */
+static int is_relative_below(const char *rel) {
+  if (rel[0] == '/' || rel[0] == '\0') {
     return 0;
   }
   for (const char *p = rel; (p = strstr(p, "..")) != NULL; p += 2) {
@@ -81,6 +80,46 @@ static int is_pod_subcgroup(const char *rel, const char *uuid) {
     }
   }
   return 1;
+}
+
+/* The cgroup cgroup_enter_pod made: <own cgroup>/rkt-<uuid>. */
+static int is_own_pod_cgroup(const char *rel, const char *uuid) {
+  char leaf[128];
+  snprintf(leaf, sizeof leaf, "rkt-%s", uuid);
+  const char *slash = strrchr(rel, '/');
+  const char *last = slash != NULL ? slash + 1 : rel;
+  return is_relative_below(rel) && strcmp(last, leaf) == 0;
+}
+
+void cgroup_record_machine(const char *uuid, int in_unit) {
+  char rel[PATH_MAX];
+  if (in_unit) {
+    struct statfs fs;
+    int unified_only = statfs("/sys/fs/cgroup", &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
+    char *own = own_cgroup(unified_only);
+    snprintf(rel, sizeof rel, "%s", own + strspn(own, "/"));
+    free(own);
+  } else {
+    /* machined's scope: "machine-" + the machine name escaped as a unit name (systemd's
+     * unit_name_escape: '-' and anything else outside [A-Za-z0-9:_.] as \xNN). */
+    size_t n = (size_t)snprintf(rel, sizeof rel, "machine.slice/machine-");
+    const char *name[2] = {"rkt-", uuid};
+    for (int part = 0; part < 2; part++) {
+      for (const unsigned char *c = (const unsigned char *)name[part]; *c != '\0'; c++) {
+        int plain = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+                    (*c >= '0' && *c <= '9') || *c == ':' || *c == '_' || *c == '.';
+        n += (size_t)snprintf(rel + n, sizeof rel - n, plain ? "%c" : "\\x%02x", *c);
+      }
+    }
+    snprintf(rel + n, sizeof rel - n, ".scope");
+  }
+  if (!is_relative_below(rel)) {
+    die("the pod's cgroup \"%s\" is not a cgroup below the hierarchy's root", rel);
+  }
+  if (write_file_atomic(SUBCGROUP_FILE, rel) != 0) {
+    die_errno("write %s", SUBCGROUP_FILE);
+  }
+  debugf("init: the pod's cgroup is systemd's %s", rel);
 }
 
 void cgroup_enter_pod(const char *uuid) {
@@ -159,11 +198,17 @@ int cgroup_remove_pod(const char *uuid) {
     return -1;
   }
   rel[strcspn(rel, "\n")] = '\0';
-  if (!is_pod_subcgroup(rel, uuid)) {
-    fprintf(stderr, "%s: gc: %s holds \"%s\", not this pod's cgroup rkt-%s; left alone\n",
+  if (!is_relative_below(rel)) {
+    fprintf(stderr, "%s: gc: %s holds \"%s\", not a cgroup of pod %s; left alone\n",
             fly_program_name, SUBCGROUP_FILE, rel, uuid);
     free(rel);
     return -1;
+  }
+  if (!is_own_pod_cgroup(rel, uuid)) {
+    /* machined's scope or the pod's unit (cgroup_record_machine): systemd removes it. */
+    debugf("gc: the pod's cgroup %s is systemd's; left to it", rel);
+    free(rel);
+    return 0;
   }
   const char *roots[2];
   int nroots = cgroup_roots(roots), failed = 0;

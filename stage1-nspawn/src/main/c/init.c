@@ -141,6 +141,19 @@ static void add_isolators(struct argv_builder *b, const struct plan *plan,
   }
 }
 
+/* sd_booted()'s test: systemd as PID 1 makes this directory early at boot. */
+static int systemd_is_pid1(void) {
+  return access("/run/systemd/system", F_OK) == 0;
+}
+
+/* systemd-machined runs (it makes /run/systemd/machines when it starts) or the system bus can
+ * start it on demand (systemd-container installs its D-Bus activation file; on a systemd host
+ * machined is usually not running until something registers). */
+static int machined_available(void) {
+  return access("/run/systemd/machines", F_OK) == 0 ||
+         access("/usr/share/dbus-1/system-services/org.freedesktop.machine1.service", F_OK) == 0;
+}
+
 int nspawn_init_main(int argc, char **argv) {
   struct run_flags flags;
   parse_init_flags(argc, argv, &flags);
@@ -180,18 +193,23 @@ int nspawn_init_main(int argc, char **argv) {
   add(&b, "-D");
   add(&b, "%s/%s", pod_dir, NSPAWN_STAGE1_ROOTFS);
   add(&b, "--machine=rkt-%s", flags.uuid);
-  /* Registering needs systemd-machined as well (a node may run systemd without it). */
-  int systemd_is_pid1 = access("/run/systemd/system", F_OK) == 0 &&
-                        access("/run/systemd/machines", F_OK) == 0;
-  if (systemd_is_pid1) {
-    debugf("run: systemd is PID 1: registering the pod as machine rkt-%s", flags.uuid);
+  int pid1 = systemd_is_pid1();
+  if (pid1 && machined_available()) {
+    debugf("run: systemd is PID 1 and systemd-machined is available: registering the pod as"
+           " machine rkt-%s", flags.uuid);
     add(&b, "--register=yes");
-    if (getenv("INVOCATION_ID") != NULL) {
-      /* In a service (run --unit, the kubelet's k8s_UUID.service): stay in its cgroup. */
+    /* In a service (run --unit, the kubelet's k8s_UUID.service): the machine is that unit;
+     * without --keep-unit, machined would make a scope of its own for the container. */
+    int in_unit = getenv("INVOCATION_ID") != NULL;
+    if (in_unit) {
+      debugf("run: in a systemd unit: --keep-unit");
       add(&b, "--keep-unit");
     }
+    cgroup_record_machine(flags.uuid, in_unit);
   } else {
-    debugf("run: systemd is not PID 1: --register=no --keep-unit, in a cgroup of our own");
+    debugf("run: %s: --register=no --keep-unit, in a cgroup of our own",
+           pid1 ? "systemd is PID 1 but systemd-machined is not available"
+                : "systemd is not PID 1");
     add(&b, "--register=no");
     add(&b, "--keep-unit");
     cgroup_enter_pod(flags.uuid);

@@ -25,6 +25,10 @@
 /* Creates the pod's cgroup rkt-<uuid> below our own in the hierarchies systemd-nspawn uses, moves
  * this process into it and records it in the pod directory's "subcgroup". */
 void cgroup_enter_pod(const char *uuid);
+/* Records in "subcgroup" the cgroup systemd gives a pod registered with machined: the unit's
+ * own cgroup when in_unit (--keep-unit), else machined's scope
+ * machine.slice/machine-rkt\x2d<uuid>.scope. Nothing is created: gc leaves it to systemd. */
+void cgroup_record_machine(const char *uuid, int in_unit);
 /* Removes what cgroup_enter_pod created (and systemd-nspawn's children of it), empty cgroups
  * only; returns 0, or -1 after printing why. */
 int cgroup_remove_pod(const char *uuid);

@@ -10,7 +10,8 @@
  * Each app's process joins the app's cgroups (made by /init, bound under /rkt/cgroups) and takes
  * its isolators (oom_score_adj, capabilities, no_new_privs; isolators.c) before exec, the
  * seccomp filter (seccomp.c) last.
- * As PID 1 it also reaps orphans that end up with it.
+ * As PID 1 it also reaps orphans that end up with it, and it dies with systemd-nspawn, its
+ * parent, so that a SIGKILL of nspawn ends the whole pod (see die_with_nspawn).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -20,6 +21,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -73,6 +77,36 @@ static void join_app_cgroups(const struct plan_app *app, size_t index) {
     }
     close(fd);
   }
+}
+
+/*
+ * A SIGKILL of systemd-nspawn gives it no chance to stop the container: the supervisor would be
+ * reparented and the apps would run on, outside any pod. So the supervisor asks for SIGKILL
+ * when its parent (nspawn itself: its intermediate child has exited by then) dies; as the PID
+ * namespace's init its death ends every process of the pod. nspawn may already have died
+ * before the request: getppid() cannot tell (the parent is outside the PID namespace, so it is
+ * 0 either way), but nspawn's notify socket (NOTIFY_SOCKET, which only nspawn holds open)
+ * refuses connections once it is gone.
+ */
+static void die_with_nspawn(void) {
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) {
+    die_errno("supervisor: ask for SIGKILL when systemd-nspawn dies");
+  }
+  const char *notify = getenv("NOTIFY_SOCKET");
+  struct sockaddr_un sa = {.sun_family = AF_UNIX};
+  if (notify == NULL || notify[0] != '/' || strlen(notify) >= sizeof sa.sun_path) {
+    debugf("supervisor: no NOTIFY_SOCKET to check that systemd-nspawn still runs");
+    return;
+  }
+  strcpy(sa.sun_path, notify);
+  int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    die_errno("supervisor: socket");
+  }
+  if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0 && errno == ECONNREFUSED) {
+    die("supervisor: systemd-nspawn exited before the pod started");
+  }
+  close(fd);
 }
 
 /* In the child: becomes the app. Never returns. */
@@ -147,6 +181,7 @@ int nspawn_supervisor_main(int argc, char **argv) {
   if (getpid() != 1) {
     die("supervisor: must be the container's PID 1 (is pid %d)", (int)getpid());
   }
+  die_with_nspawn();
   /* Signals are taken synchronously in the loop below; the apps start with none blocked. */
   sigset_t handled;
   sigemptyset(&handled);

@@ -4,7 +4,8 @@
  * from the run plan there with stage1-nspawn's supervision rules:
  *  - each app's mounts (stage1-fly's code), then a fork per app: process group leader, chroot,
  *    cwd, groups, gid, uid, exec with exactly the plan's environment; its stdout and stderr are
- *    the virtio-serial ports "stdout" and "stderr", which qemu writes to the pod's own;
+ *    its own virtio-serial ports "out.<app>" and "err.<app>", which the host sends to the
+ *    journal under the app's name or to the pod's stdout and stderr;
  *  - an app's exit code (128+N for signal N) goes to rkt/status/<app> on the share, i.e. on the
  *    host; the first app to fail sets the pod's status and the others get SIGTERM;
  *  - a STOP from the host forwards SIGTERM to every app;
@@ -71,6 +72,7 @@ static void load_modules(void) {
     die_errno("read %s", MODULE_ORDER);
   }
   for (char *line = strtok(order, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+    long start = now_ms();
     char path[PATH_MAX];
     snprintf(path, sizeof path, "/lib/modules/%s.ko", line);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -81,17 +83,23 @@ static void load_modules(void) {
       die_errno("load kernel module %s", path);
     }
     close(fd);
-    debugf("loaded %s", line);
+    debugf("loaded %s in %ld ms", line, now_ms() - start);
   }
 }
 
-/* The /dev node of the virtio-serial port with this name; waits for it to show up. */
-static int open_port(const char *name, int flags) {
+/* Opens the virtio-serial ports with these names (fds[i] for names[i], with flags[i]); waits
+ * for them to show up. The ports of the device appear together, so one pass over
+ * /sys/class/virtio-ports usually finds them all. */
+static void open_ports(const char *const *names, const int *flags, int *fds, size_t n) {
   long deadline = now_ms() + PORT_WAIT_MS;
+  size_t missing = n;
+  for (size_t i = 0; i < n; i++) {
+    fds[i] = -1;
+  }
   for (;;) {
     DIR *d = opendir("/sys/class/virtio-ports");
     struct dirent *e;
-    while (d != NULL && (e = readdir(d)) != NULL) {
+    while (missing > 0 && d != NULL && (e = readdir(d)) != NULL) {
       if (e->d_name[0] == '.') {
         continue;
       }
@@ -103,25 +111,61 @@ static int open_port(const char *name, int flags) {
         continue;
       }
       text[strcspn(text, "\n")] = '\0';
-      int match = strcmp(text, name) == 0;
-      free(text);
-      if (match) {
-        snprintf(path, sizeof path, "/dev/%s", e->d_name);
-        int fd = open(path, flags | O_CLOEXEC);
-        if (fd >= 0) {
-          closedir(d);
-          return fd;
+      for (size_t i = 0; i < n; i++) {
+        if (fds[i] < 0 && strcmp(text, names[i]) == 0) {
+          snprintf(path, sizeof path, "/dev/%s", e->d_name);
+          fds[i] = open(path, flags[i] | O_CLOEXEC);
+          missing -= fds[i] >= 0;
+          break;
         }
       }
+      free(text);
     }
     if (d != NULL) {
       closedir(d);
     }
+    if (missing == 0) {
+      return;
+    }
     if (now_ms() > deadline) {
-      die("virtio-serial port \"%s\" did not show up", name);
+      for (size_t i = 0; i < n; i++) {
+        if (fds[i] < 0) {
+          die("virtio-serial port \"%s\" did not show up", names[i]);
+        }
+      }
     }
     usleep(2000);
   }
+}
+
+/* Each app's stdout and stderr ports ("out.<app>", "err.<app>"): out[a] and err[a]. */
+static void open_app_ports(int *out, int *err) {
+  size_t n = 2 * plan.napps;
+  const char **names = calloc(n + 1, sizeof *names);
+  int *flags = calloc(n + 1, sizeof *flags), *fds = calloc(n + 1, sizeof *fds);
+  if (names == NULL || flags == NULL || fds == NULL) {
+    die("out of memory");
+  }
+  for (size_t a = 0; a < plan.napps; a++) {
+    char *o, *e;
+    if (asprintf(&o, "out.%s", plan.apps[a].name) < 0 ||
+        asprintf(&e, "err.%s", plan.apps[a].name) < 0) {
+      die("out of memory");
+    }
+    names[2 * a] = o;
+    names[2 * a + 1] = e;
+    flags[2 * a] = flags[2 * a + 1] = O_WRONLY;
+  }
+  open_ports(names, flags, fds, n);
+  for (size_t a = 0; a < plan.napps; a++) {
+    out[a] = fds[2 * a];
+    err[a] = fds[2 * a + 1];
+    free((char *)names[2 * a]);
+    free((char *)names[2 * a + 1]);
+  }
+  free(names);
+  free(flags);
+  free(fds);
 }
 
 static void mount_pod_share(void) {
@@ -304,12 +348,15 @@ int main(void) {
   load_modules();
   debugf("%ld ms since boot: modules loaded", now_ms());
 
+  const char *const port_names[] = {"stderr", "control", "agent"};
+  const int port_flags[] = {O_WRONLY, O_RDWR, O_RDWR | O_NONBLOCK};
+  int ports[3];
+  open_ports(port_names, port_flags, ports, 3);
   /* From here on, this process's messages reach the pod's stderr. */
-  int err_port = open_port("stderr", O_WRONLY);
-  dup2(err_port, 2);
-  int out_port = open_port("stdout", O_WRONLY);
-  control_fd = open_port("control", O_RDWR);
-  int agent_port = open_port("agent", O_RDWR | O_NONBLOCK);
+  dup2(ports[0], 2);
+  close(ports[0]);
+  control_fd = ports[1];
+  int agent_port = ports[2];
   debugf("%ld ms since boot: ports open", now_ms());
   mount_pod_share();
   debugf("%ld ms since boot: pod directory mounted", now_ms());
@@ -326,10 +373,13 @@ int main(void) {
   mount_volume_shares(&spec);
   map_volume_sources(&spec);
   int *rootfds = calloc(plan.napps, sizeof *rootfds);
+  int *out_ports = calloc(plan.napps, sizeof *out_ports);
+  int *err_ports = calloc(plan.napps, sizeof *err_ports);
   apps = calloc(plan.napps, sizeof *apps);
-  if (rootfds == NULL || apps == NULL) {
+  if (rootfds == NULL || out_ports == NULL || err_ports == NULL || apps == NULL) {
     die("out of memory");
   }
+  open_app_ports(out_ports, err_ports);
   for (size_t a = 0; a < plan.napps; a++) {
     guest_dns_mounts(&plan.apps[a]);
     rootfds[a] = mounts_prepare_app(&plan.apps[a]);
@@ -348,8 +398,10 @@ int main(void) {
   }
   agent_init(agent_port, &plan, &blocked);
   for (size_t a = 0; a < plan.napps; a++) {
-    apps[a].pid = start_app(a, rootfds[a], out_port, err_port, &blocked);
+    apps[a].pid = start_app(a, rootfds[a], out_ports[a], err_ports[a], &blocked);
     close(rootfds[a]);
+    close(out_ports[a]);
+    close(err_ports[a]);
     running++;
   }
   send_control(FRAME_READY, NULL);

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.Set;
 
 /** Whole-tree file operations that never follow symbolic links. */
 public final class FileTrees {
@@ -142,6 +143,16 @@ public final class FileTrees {
    * them would cost every pod start a call per link).
    */
   public static List<Path> copyRootfs(Path src, Path dst) throws IOException {
-    return new TreeCopy(src, true, false).to(dst);
+    return copyRootfs(src, dst, Set.of());
+  }
+
+  /**
+   * As {@link #copyRootfs(Path, Path)}, except that the regular files at {@code linked}
+   * (relative to {@code src}) become hard links to the source's files instead of copies, where
+   * both are on one filesystem (copies elsewhere). For large files that the copy only reads: the
+   * caller must keep them from being written.
+   */
+  public static List<Path> copyRootfs(Path src, Path dst, Set<Path> linked) throws IOException {
+    return new TreeCopy(src, true, false, linked).to(dst);
   }
 }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One copy of a directory tree for {@link FileTrees}: types, permission bits including
@@ -33,6 +34,8 @@ final class TreeCopy {
   private final boolean skipSpecialFiles;
   private final boolean linkTimes;
   private final Path sourceRoot;
+  /** Regular files (relative to the source root) linked to the source's, not copied. */
+  private final Set<Path> linkedToSource;
   private final List<Path> skipped = new ArrayList<>();
   /** The first copy of each multiply-linked file, by the source's file key. */
   private final Map<Object, Path> linked = new HashMap<>();
@@ -44,9 +47,16 @@ final class TreeCopy {
    * @param linkTimes whether symbolic links get the source's times too
    */
   TreeCopy(Path sourceRoot, boolean skipSpecialFiles, boolean linkTimes) {
+    this(sourceRoot, skipSpecialFiles, linkTimes, Set.of());
+  }
+
+  /** @param linkedToSource regular files (relative) hard-linked to the source's where possible */
+  TreeCopy(Path sourceRoot, boolean skipSpecialFiles, boolean linkTimes,
+      Set<Path> linkedToSource) {
     this.sourceRoot = sourceRoot;
     this.skipSpecialFiles = skipSpecialFiles;
     this.linkTimes = linkTimes;
+    this.linkedToSource = Set.copyOf(linkedToSource);
   }
 
   /** Copies the tree to {@code target}, which must not exist; returns the skipped entries. */
@@ -100,6 +110,14 @@ final class TreeCopy {
   }
 
   private void copyFile(Path from, Path to, Map<String, Object> a) throws IOException {
+    if (!linkedToSource.isEmpty() && linkedToSource.contains(sourceRoot.relativize(from))) {
+      try {
+        Files.createLink(to, from);
+        return;
+      } catch (java.nio.file.FileSystemException e) {
+        // Another filesystem (EXDEV) or no links there: copied below.
+      }
+    }
     if ((Integer) a.get("nlink") > 1) {
       Path first = linked.putIfAbsent(a.get("fileKey"), to);
       if (first != null) {

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -27,10 +28,20 @@ public final class PodPreparer {
   private static final int POD_MANIFEST_MODE = 0640;
 
   private final Consumer<String> debug;
+  private final Set<Path> linkedStage1Files;
 
   /** @param debug receives notes (skipped special files) for {@code --debug} */
   public PodPreparer(Consumer<String> debug) {
+    this(debug, Set.of());
+  }
+
+  /**
+   * @param linkedStage1Files files of the stage1 tree that a copy links instead
+   *     ({@link Stage1Flavor#linkedTreeFiles})
+   */
+  public PodPreparer(Consumer<String> debug, Set<Path> linkedStage1Files) {
     this.debug = debug;
+    this.linkedStage1Files = Set.copyOf(linkedStage1Files);
   }
 
   /**
@@ -77,7 +88,7 @@ public final class PodPreparer {
         mounts.add(layers(podDir, "stage1/rootfs", stage1Tree, ""));
         stage1Root = podDir.resolve(PodOverlay.upper(id, ""));
       } else {
-        copyTree(stage1Tree.rootfs(), stage1Rootfs, "stage1");
+        copyTree(stage1Tree.rootfs(), stage1Rootfs, "stage1", linkedStage1Files);
         stage1Root = stage1Rootfs;
       }
 
@@ -168,7 +179,11 @@ public final class PodPreparer {
   }
 
   private void copyTree(Path from, Path to, String what) throws IOException {
-    List<Path> skipped = TreeCopier.copy(from, to).skipped();
+    copyTree(from, to, what, Set.of());
+  }
+
+  private void copyTree(Path from, Path to, String what, Set<Path> linked) throws IOException {
+    List<Path> skipped = TreeCopier.copy(from, to, linked).skipped();
     if (!skipped.isEmpty()) {
       debug.accept(what + ": not copied (device nodes, fifos or sockets): " + skipped);
     }

@@ -209,12 +209,10 @@ public final class PodSetup {
       RunPlanner.Result plan = new RunPlanner(stage1.flavor(), runDir, null)
           .plan(manifest, manifests, app -> trees.get(app).rootfs());
       plan.warnings().forEach(warn);
-      new PodPreparer(debug).prepare(pod.dir(), manifest, stage1Tree,
-          stage1.image().manifest(), manifests, trees, plan,
-          vm == null && useOverlay(r, stage1Tree, trees));
+      new PodPreparer(debug, stage1.flavor().linkedTreeFiles()).prepare(pod.dir(), manifest,
+          stage1Tree, stage1.image().manifest(), manifests, trees, plan,
+          useOverlay(r, stage1Tree, trees));
       if (vm != null) {
-        debug.accept("stage1-kvm: copying the image trees into the pod (the VM pods do not use"
-            + " overlays yet)");
         vm.write(pod.dir(), runDir, pod.uuid().value(), manifest, manifests, plan.plan(),
             vmChecked);
       }

@@ -1,7 +1,9 @@
 package io.jrkt.stage1;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What stage0 must know about a kind of stage1: its image name, the image file shipped next to
@@ -57,6 +59,18 @@ public record Stage1Flavor(String name, String imageName, Optional<String> bundl
    */
   public boolean joinsStage0Netns() {
     return "coreos".equals(name) || "kvm".equals(name);
+  }
+
+  /**
+   * Files of the flavor's stage1 tree (relative to its rootfs) that its pods only read and that
+   * are large: a pod whose trees are copied ({@code --no-overlay}) gets hard links to the tree
+   * store's files instead of copies. stage1-kvm's guest kernel (53 MB) and initramfs: qemu reads
+   * them, and the stage1 keeps the guest from writing them (its share of the pod directory
+   * shows that directory read-only).
+   */
+  public Set<Path> linkedTreeFiles() {
+    return "kvm".equals(name) ? Set.of(Path.of("kernel/vmlinux"), Path.of("kernel/initramfs"))
+        : Set.of();
   }
 
   /** Refuses pods this flavor cannot run. */

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Copies a rendered image tree into a pod ({@link FileTrees#copyRootfs}), keeping what a root
@@ -22,7 +23,15 @@ public final class TreeCopier {
 
   /** Copies the tree at {@code source} to {@code target}, which must not exist yet. */
   public static TreeCopier copy(Path source, Path target) throws IOException {
-    return new TreeCopier(FileTrees.copyRootfs(source, target));
+    return copy(source, target, Set.of());
+  }
+
+  /**
+   * As {@link #copy(Path, Path)}, with the regular files at {@code linked} (relative) hard-linked
+   * to the source's where possible ({@link FileTrees#copyRootfs(Path, Path, Set)}).
+   */
+  public static TreeCopier copy(Path source, Path target, Set<Path> linked) throws IOException {
+    return new TreeCopier(FileTrees.copyRootfs(source, target, linked));
   }
 
   /** Entries that were not copied (special files), relative to the source. */

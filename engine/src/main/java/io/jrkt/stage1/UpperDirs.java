@@ -15,7 +15,7 @@ import java.nio.file.attribute.PosixFileAttributes;
  * mtime. A lower entry that is not a directory (a symlink, say) is refused: writing through it
  * would change what the image shows.
  */
-final class UpperDirs {
+public final class UpperDirs {
   private UpperDirs() {}
 
   /** Makes {@code rel} (relative, "/"-separated) below {@code upper}; returns it. */
@@ -67,7 +67,7 @@ final class UpperDirs {
    * The directory {@code rel} of a pod's stage1 root for stage0 to write into, created if
    * needed: below {@code stage1/rootfs}, or for an overlay pod in the stage1's upper layer.
    */
-  static Path stage1Dir(Path podDir, String rel) throws IOException {
+  public static Path stage1Dir(Path podDir, String rel) throws IOException {
     if (!PodOverlay.isOverlay(podDir)) {
       return Files.createDirectories(podDir.resolve("stage1/rootfs").resolve(rel));
     }

@@ -55,6 +55,22 @@ class TreeCopierTest {
   }
 
   @Test
+  void linksTheNamedFilesToTheSourceAndCopiesTheRest() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src/kernel"));
+    Files.writeString(src.resolve("vmlinux"), "kernel");
+    Files.writeString(src.resolve("release"), "6.1");
+
+    Path dst = tmp.resolve("dst");
+    TreeCopier.copy(tmp.resolve("src"), dst, java.util.Set.of(Path.of("kernel/vmlinux"),
+        Path.of("kernel/absent")));
+
+    assertTrue(Files.isSameFile(src.resolve("vmlinux"), dst.resolve("kernel/vmlinux")));
+    assertFalse(Files.isSameFile(src.resolve("release"), dst.resolve("kernel/release")));
+    assertEquals("6.1", Files.readString(dst.resolve("kernel/release")));
+    assertFalse(Files.exists(dst.resolve("kernel/absent")));
+  }
+
+  @Test
   void skipsSpecialFiles() throws Exception {
     Path src = Files.createDirectories(tmp.resolve("src"));
     Path fifo = src.resolve("fifo");

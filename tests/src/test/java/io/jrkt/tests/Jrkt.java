@@ -31,16 +31,29 @@ final class Jrkt implements AutoCloseable {
   private final Path root;
   private final Path data;
   private final Path work;
-  private final AtomicInteger outputs = new AtomicInteger();
+  private final AtomicInteger outputs;
   /** Put before the launcher, e.g. nsenter into a test node's namespaces; empty by default. */
   private final List<String> prefix;
 
   private Jrkt(Path launcher, Path root, List<String> prefix) {
+    this(launcher, root, prefix, new AtomicInteger());
+  }
+
+  private Jrkt(Path launcher, Path root, List<String> prefix, AtomicInteger outputs) {
     this.launcher = launcher;
     this.root = root;
     this.data = root.resolve("data");
     this.work = root.resolve("work");
     this.prefix = List.copyOf(prefix);
+    this.outputs = outputs;
+  }
+
+  /**
+   * The same harness (data and work directories) with its commands run behind another
+   * {@code prefix}. Only the original is closed.
+   */
+  Jrkt behind(List<String> otherPrefix) {
+    return new Jrkt(launcher, root, otherPrefix, outputs);
   }
 
   /**

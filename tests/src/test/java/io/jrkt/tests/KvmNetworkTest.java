@@ -198,4 +198,155 @@ class KvmNetworkTest extends FunctionalTest {
     assertTrue(r.out().contains("127.0.0.1 localhost localhost.localdomain\n")
         && r.out().endsWith("127.0.0.1 rkt-" + uuid + "\n"), "the default hosts: " + r);
   }
+
+  /** Starts an httpd VM pod with these flags on h; returns it once status shows n networks. */
+  private record Served(Jrkt.Running running, String uuid, List<String> ips) {}
+
+  private Served httpdVm(Jrkt h, int networks, List<String> globals, String... flags) {
+    Path aci = Aci.busybox("example.com/kvm-httpd2").shell("mkdir -p /tmp/www; "
+        + "echo hello-from-the-vm > /tmp/www/index.html; exec busybox httpd -f -p 80 -h /tmp/www")
+        .write(jrkt.work(), "kvm-httpd2.aci");
+    Path uuidFile = uuidFile();
+    List<String> args = new ArrayList<>(globals);
+    args.addAll(runArgs(uuidFile, flags));
+    args.add(aci.toString());
+    Jrkt.Running running = h.start(args);
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    while (true) {
+      if (!running.process().isAlive()) {
+        throw new AssertionError("the pod ended early:\n" + running.await(Duration.ofSeconds(1)));
+      }
+      assertTrue(System.nanoTime() < deadline, "the pod got no network in time");
+      if (Files.exists(uuidFile) && !Jrkt.read(uuidFile).isBlank()) {
+        String uuid = Jrkt.read(uuidFile).trim();
+        if (Files.exists(h.data().resolve("pods/run").resolve(uuid).resolve("pid"))) {
+          String nets = h.run("status", uuid).ok().lines().stream()
+              .filter(l -> l.startsWith("networks=")).findFirst().orElse("networks=");
+          List<String> ips = new ArrayList<>();
+          for (String n : nets.substring("networks=".length()).split(", ")) {
+            if (n.contains(":ip4=")) {
+              ips.add(n.substring(n.indexOf(":ip4=") + 5));
+            }
+          }
+          if (ips.size() == networks) {
+            return new Served(running, uuid, ips);
+          }
+        }
+      }
+      sleep(100);
+    }
+  }
+
+  private static String podNetns(Path podDir) {
+    String netns = Jrkt.read(podDir.resolve("netns")).trim();
+    return netns.substring(netns.lastIndexOf('/') + 1);
+  }
+
+  @Test
+  void aVmOnTwoNetworksHasANicOnEachAndAnswersOnBoth() {
+    Served pod = httpdVm(jrkt, 2, List.of(), "--net=default,default-restricted");
+    try {
+      String ip0 = pod.ips().get(0);
+      String ip1 = pod.ips().get(1);
+      assertTrue(ip0.startsWith("172.16.28.") && ip1.startsWith("172.31."), pod.ips().toString());
+      assertTrue(httpGet(ip0, 80).contains("hello-from-the-vm"));
+      assertTrue(httpGet(ip1, 80).contains("hello-from-the-vm"));
+      Result inside = enter(pod.uuid(), "/bin/sh", "-c",
+          "busybox ip -o -4 addr; busybox ip route; busybox ip -o link").ok();
+      assertTrue(inside.out().matches("(?s).*eth0\\s+inet " + ip0.replace(".", "\\.") + "/24.*"),
+          inside.toString());
+      assertTrue(inside.out().matches("(?s).*eth1\\s+inet " + ip1.replace(".", "\\.") + "/16.*"),
+          inside.toString());
+      // the default route comes from the network that has one
+      assertTrue(inside.out().contains("default via 172.16.28.1 dev eth0"), inside.toString());
+      assertFalse(inside.out().contains("default via 172.31."), inside.toString());
+      // each NIC carries its pod interface's MAC
+      String ns = podNetns(podDir(pod.uuid()));
+      for (String eth : List.of("eth0", "eth1")) {
+        String hostSide = NetworkTest.sh("ip", "-n", ns, "-o", "link", "show", eth);
+        String mac = hostSide.replaceAll("(?s).*link/ether ([0-9a-f:]{17}).*", "$1");
+        assertTrue(mac.length() == 17 && inside.out().matches("(?s).*" + eth + ":[^\\n]*link/ether "
+            + mac + ".*"), hostSide + "\n" + inside);
+      }
+      assertTrue(NetworkTest.sh("ip", "-n", ns, "-o", "link").contains("tap1"),
+          "a tap device per network");
+
+      jrkt.run("stop", pod.uuid()).ok();
+      pod.running().await(Jrkt.TIMEOUT).exits(143);
+      jrkt.run("gc", "--grace-period=0s").ok();
+      assertFalse(Files.exists(Path.of("/run/netns", ns)), "gc removed the pod's netns " + ns);
+      for (String ip : pod.ips()) {
+        assertFalse(NetworkTest.sh("ip", "-o", "-4", "addr").contains(" " + ip + "/"), ip);
+      }
+      assertFalse(Files.exists(Path.of("/var/lib/cni/networks/default-restricted").resolve(ip1)),
+          "gc released " + ip1);
+    } finally {
+      if (pod.running().process().isAlive()) {
+        pod.running().process().destroyForcibly();
+      }
+    }
+  }
+
+  /**
+   * A dual-stack network (ptp, host-local with an IPv4 and a ULA IPv6 range). The ptp plugin
+   * turns on IPv6 forwarding where it runs, so the pod is started from a network namespace the
+   * test makes (its host side and that setting stay there), and the traffic goes from there to
+   * the pod.
+   */
+  @Test
+  void aDualStackNetworkGivesTheGuestItsIpv6AddressAndRoutes() throws IOException {
+    int octet = 100 + new java.util.Random().nextInt(100);
+    String name = "kvm6-" + octet;
+    String ns = "jrkt-test-" + name + "-" + ProcessHandle.current().pid();
+    assertEquals("", NetworkTest.sh("ip", "netns", "add", ns));
+    Jrkt h = Jrkt.create(getClass(), jrkt.work(), List.of("nsenter", "--net=/run/netns/" + ns,
+        "--"));
+    Path netD = Files.createDirectories(h.work().resolve("local-config/net.d"));
+    Files.writeString(netD.resolve("10-" + name + ".conf"), "{\"cniVersion\":\"0.4.0\","
+        + "\"name\":\"" + name + "\",\"type\":\"ptp\",\"ipam\":{\"type\":\"host-local\","
+        + "\"ranges\":[[{\"subnet\":\"10." + octet + ".6.0/24\"}],[{\"subnet\":\"fd00:6b76:"
+        + octet + "::/64\"}]],\"routes\":[{\"dst\":\"fd00:6b77::/48\"}]}}");
+    Served pod = null;
+    try {
+      pod = httpdVm(h, 1, List.of("--local-config=" + netD.getParent()), "--net=" + name);
+      String podNs = podNetns(h.data().resolve("pods/run").resolve(pod.uuid()));
+      String v6 = NetworkTest.sh("ip", "-n", podNs, "-o", "-6", "addr", "show", "dev", "eth0",
+          "scope", "global").replaceAll("(?s).*inet6 ([0-9a-f:]+)/64.*", "$1");
+      assertTrue(v6.startsWith("fd00:6b76:" + octet + "::"), v6);
+      List<String> enter = List.of("enter", pod.uuid(), "/bin/sh", "-c",
+          "busybox ip -o -6 addr show dev eth0; busybox ip -6 route");
+      Result inside = h.run(enter).ok();
+      assertTrue(inside.out().contains("inet6 " + v6 + "/64 scope global"), inside.toString());
+      assertFalse(inside.out().contains("tentative"), "usable at once: " + inside);
+      assertTrue(inside.out().contains("fd00:6b77::/48 via fd00:6b76:" + octet + "::1 dev eth0"),
+          "the network's route: " + inside);
+      // from the test's namespace (the network's host side) to the guest, over IPv6
+      String page = "";
+      long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+      while (!page.contains("hello-from-the-vm") && System.nanoTime() < deadline) {
+        // (busybox wget cannot take an IPv6 address; its nc can)
+        page = NetworkTest.sh("nsenter", "--net=/run/netns/" + ns, "--", "sh", "-c",
+            "printf 'GET /index.html HTTP/1.0\\r\\n\\r\\n' | busybox nc -w 5 " + v6 + " 80");
+        if (!page.contains("hello-from-the-vm")) {
+          sleep(300);
+        }
+      }
+      assertTrue(page.contains("hello-from-the-vm"), page);
+
+      h.run("stop", pod.uuid()).ok();
+      pod.running().await(Jrkt.TIMEOUT).exits(143);
+      h.run("gc", "--grace-period=0s").ok();
+      assertFalse(Files.exists(Path.of("/run/netns", podNs)), "gc removed the pod's netns");
+      assertFalse(Files.exists(Path.of("/var/lib/cni/networks", name, v6)), "gc released " + v6);
+    } finally {
+      if (pod != null && pod.running().process().isAlive()) {
+        pod.running().process().destroyForcibly();
+      }
+      h.run("gc", "--grace-period=0s");
+      h.close();
+      NetworkTest.sh("ip", "netns", "del", ns);
+      // host-local's state directory of the network this test made (no address left in it)
+      NetworkTest.sh("rm", "-rf", "/var/lib/cni/networks/" + name);
+    }
+  }
 }

@@ -149,13 +149,16 @@ class KvmTest extends FunctionalTest {
   void twoAppPodOutputAndExitCodesFollowRktsRule() {
     Path a = image("kvm-a", "echo out-a $(hostname); i=0; while [ $i -lt 600 ]; do sleep 0.1; "
         + "i=$((i+1)); done");
-    Path b = image("kvm-b", "echo err-b >&2; sleep 1; exit 3");
+    Path b = image("kvm-b", "echo out-b; echo err-b >&2; sleep 1; exit 3");
 
     Jrkt.PodRun run = vm("--hostname=kvm-pod", a.toString(), "---", b.toString());
 
     run.result().exits(3);
-    assertEquals(List.of("out-a kvm-pod"), run.result().lines(), run.result().toString());
-    assertTrue(run.result().err().contains("err-b"), run.result().toString());
+    // each app has its own ports; both reach the pod's stdout and stderr
+    assertEquals(List.of("out-a kvm-pod", "out-b"),
+        run.result().lines().stream().sorted().toList(), run.result().toString());
+    assertTrue(run.result().err().contains("err-b") && !run.result().err().contains("out-"),
+        run.result().toString());
     Map<String, String> status = status(run.requireUuid());
     assertEquals("3", status.get("app-kvm-b"), status.toString());
     assertEquals("143", status.get("app-kvm-a"), "the failing app stops the others: " + status);
@@ -178,6 +181,87 @@ class KvmTest extends FunctionalTest {
         run.result().toString());
     assertEquals("written\n", Jrkt.read(rw.resolve("out")));
     assertFalse(Files.exists(ro.resolve("new")));
+  }
+
+  // ---- root filesystems ----
+
+  private static boolean containsFile(Path dir, String name) {
+    try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+      return s.anyMatch(p -> p.getFileName().toString().equals(name));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private Path treeRootfs(Path podDir, String idFile) {
+    return jrkt.data().resolve("cas/tree").resolve(Jrkt.read(podDir.resolve(idFile)).trim())
+        .resolve("rootfs");
+  }
+
+  @Test
+  void vmPodsOfOneImageShareItsTreeAndWriteIntoTheirUpperLayers() {
+    Path aci = Aci.busybox("example.com/kvm-writer").file("etc/removeme", "x")
+        .shell("echo written-by-app > /written; rm /etc/removeme; cat /etc/removeme 2>&1; "
+            + "exit 5")
+        .write(jrkt.work(), "kvm-writer.aci");
+    jrkt.fetch(aci);
+
+    Jrkt.PodRun first = vm("example.com/kvm-writer");
+    Jrkt.PodRun second = vm("example.com/kvm-writer");
+
+    for (Jrkt.PodRun run : List.of(first, second)) {
+      run.result().exits(5);
+      assertEquals("5", status(run.requireUuid()).get("app-kvm-writer"), run.toString());
+      Path pod = podDir(run.requireUuid());
+      assertTrue(Files.exists(pod.resolve("overlay-prepared")), "an overlay pod");
+      String appTree = Jrkt.read(pod.resolve("appsinfo/kvm-writer/treeStoreID")).trim();
+      Path upper = pod.resolve("overlay").resolve(appTree).resolve("upper/kvm-writer");
+      assertEquals("written-by-app\n", Jrkt.read(upper.resolve("written")));
+      assertTrue(Files.exists(upper.resolve("etc/removeme"),
+          java.nio.file.LinkOption.NOFOLLOW_LINKS), "a deletion is a whiteout in the upper layer");
+      Path tree = treeRootfs(pod, "appsinfo/kvm-writer/treeStoreID");
+      assertFalse(Files.exists(tree.resolve("written")), "the store's tree stays untouched");
+      assertTrue(Files.exists(tree.resolve("etc/removeme")));
+      assertFalse(containsFile(pod, "busybox"), "no app file is copied into the pod");
+      assertFalse(containsFile(pod, "vmlinux"), "the guest kernel is not copied into the pod");
+      String stage1Tree = Jrkt.read(pod.resolve("stage1TreeStoreID")).trim();
+      assertEquals("5", Jrkt.read(pod.resolve("overlay").resolve(stage1Tree)
+          .resolve("upper/rkt/status/kvm-writer")).trim(), "the guest writes the exit code into"
+          + " the stage1's upper layer");
+    }
+    assertEquals(List.of(), jrkt.mountsBelowRoot(), "nothing stays mounted in the host");
+  }
+
+  @Test
+  void withoutOverlaysTheKernelIsLinkedAndReadOnlyForTheVm() throws IOException {
+    Background pod = vmInBackground("--no-overlay", image("kvm-copied", "sleep 120").toString());
+    Path dir = podDir(pod.uuid());
+    try {
+      waitUntilTheGuestRuns(pod.uuid());
+      assertFalse(Files.exists(dir.resolve("overlay-prepared")));
+      assertTrue(Files.isRegularFile(dir.resolve(
+          "stage1/rootfs/opt/stage2/kvm-copied/rootfs/bin/busybox")), "the app's tree is copied");
+      Path stage1Tree = treeRootfs(dir, "stage1TreeStoreID");
+      for (String f : List.of("kernel/vmlinux", "kernel/initramfs")) {
+        assertTrue(Files.isSameFile(dir.resolve("stage1/rootfs").resolve(f),
+            stage1Tree.resolve(f)), f + " is a hard link to the store's, not a copy");
+      }
+      // virtiofsd, which serves the pod directory to the guest, sees the kernel read-only.
+      long virtiofsd = pidIn(dir.resolve("vm/virtiofsd.pid"));
+      String mountinfo = Jrkt.read(Path.of("/proc/" + virtiofsd + "/mountinfo"));
+      assertTrue(mountinfo.lines().map(l -> l.split(" ")).anyMatch(f ->
+          f[4].endsWith("/stage1/rootfs/kernel") && ("," + f[5] + ",").contains(",ro,")),
+          "a read-only mount of the kernel directory:\n" + mountinfo);
+      Result write = jrkt.run("enter", pod.uuid(), "/bin/sh", "-c", "echo x > /probe; cat /probe");
+      assertEquals(List.of("x"), write.ok().lines());
+    } finally {
+      jrkt.run("stop", pod.uuid());
+      pod.running().await(Jrkt.TIMEOUT);
+    }
+    Path storeKernel = treeRootfs(dir, "stage1TreeStoreID").resolve("kernel/vmlinux");
+    jrkt.run("gc", "--grace-period=0s").ok();
+    assertTrue(Files.isRegularFile(storeKernel), "the store's kernel outlives the pod");
+    assertFalse(Files.exists(dir), "gc removed the pod directory");
   }
 
   // ---- enter, stop ----
@@ -336,8 +420,9 @@ class KvmTest extends FunctionalTest {
   @Test
   void aFailingGuestInitEndsThePodWithAnError() throws IOException {
     Path aci = image("kvm-broken", "true");
-    Result prepared = jrkt.run(Jrkt.INSECURE, "prepare", "--quiet", KVM, AUTO, aci.toString())
-        .ok();
+    // Copied trees: the app's root can be taken away in the pod directory.
+    Result prepared = jrkt.run(Jrkt.INSECURE, "prepare", "--quiet", "--no-overlay", KVM, AUTO,
+        aci.toString()).ok();
     String uuid = prepared.lines().get(0).trim();
     // The guest's init cannot open the app's root: it dies before any app starts.
     Path rootfs = jrkt.data().resolve("pods/prepared").resolve(uuid)

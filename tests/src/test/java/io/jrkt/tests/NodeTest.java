@@ -28,13 +28,18 @@ abstract class NodeTest {
             + " outside " + hidden);
       }
     }
-    node = TestNode.boot(parent);
+    node = TestNode.boot(parent, withMachined());
     try {
       jrkt = Jrkt.create(getClass(), parent, node.prefix());
     } catch (RuntimeException e) {
       node.close();
       throw e;
     }
+  }
+
+  /** Whether the node has systemd-machined (started on demand over D-Bus). */
+  boolean withMachined() {
+    return true;
   }
 
   @AfterAll

@@ -139,6 +139,8 @@ class NspawnTest extends FunctionalTest {
 
     r.exits(0);
     assertTrue(r.err().contains("flavor coreos"), r.toString());
+    assertTrue(r.err().contains("systemd is not PID 1: --register=no --keep-unit"),
+        r.toString());
     String manifest = jrkt.run(List.of("cat-manifest", Jrkt.read(uuidFile).trim())).exits(0).out();
     assertTrue(manifest.contains("coreos.com/rkt/stage1-coreos"), manifest);
   }
@@ -443,6 +445,75 @@ class NspawnTest extends FunctionalTest {
     assertEquals(List.of(), appCgroups.stream().filter(Files::exists).toList());
     assertEquals(List.of(), hierarchies().stream().map(h -> h.resolve(subcgroup))
         .filter(Files::exists).toList());
+  }
+
+  @Test
+  void killingNspawnEndsThePodAndGcRemovesItsCgroups() {
+    Path aci = image("ns-kill", "sleep 300");
+    Background pod = nspawnInBackground(aci.toString());
+    Path dir = podDir(pod.uuid());
+    waitFor(dir.resolve("subcgroup"), true, pod.running());
+    String subcgroup = Jrkt.read(dir.resolve("subcgroup")).trim();
+    Path cgroup = Path.of("/sys/fs/cgroup/systemd").resolve(subcgroup);
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    // nspawn, the supervisor and the app, found from what the pod recorded
+    List<Long> pids = processesBelow(cgroup);
+    while (pids.size() < 3 && System.nanoTime() < deadline) {
+      sleep(20);
+      pids = processesBelow(cgroup);
+    }
+    assertEquals(3, pids.size(), "nspawn, supervisor and app in " + cgroup + ": " + pids);
+    long nspawn = Long.parseLong(Jrkt.read(dir.resolve("ppid")).trim());
+    String cmdline = Jrkt.read(Path.of("/proc/" + nspawn + "/cmdline")).replace('\0', ' ');
+    assertTrue(cmdline.contains("systemd-nspawn") && cmdline.contains(dir.toString()), cmdline);
+    assertTrue(pids.contains(nspawn), pids.toString());
+
+    try {
+      assertEquals(0, Jrkt.exec(List.of("kill", "-9", Long.toString(nspawn))));
+
+      List<Long> all = pids;
+      deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while ((all.stream().anyMatch(NspawnTest::alive) || !processesBelow(cgroup).isEmpty())
+          && System.nanoTime() < deadline) {
+        sleep(20);
+      }
+      assertEquals(List.of(), all.stream().filter(NspawnTest::alive).toList(),
+          "no process of the pod is left 5 s after nspawn was killed");
+      assertEquals(List.of(), processesBelow(cgroup));
+    } finally {
+      // Should the pod outlive nspawn, end what is left of it: the harness's cleanup would not
+      // (the pod no longer counts as running once nspawn, which held its lock, is gone).
+      processesBelow(cgroup).forEach(p -> Jrkt.exec(List.of("kill", "-9", Long.toString(p))));
+    }
+    pod.running().await(Jrkt.TIMEOUT).exits(137);
+    assertEquals("exited", status(pod.uuid()).get("state"));
+
+    jrkt.run("gc", "--grace-period=0s").ok();
+
+    assertFalse(Files.exists(dir), "gc removed the pod");
+    assertEquals(List.of(), hierarchies().stream().map(h -> h.resolve(subcgroup))
+        .filter(Files::exists).toList());
+  }
+
+  /** The processes in a cgroup and its descendants (none once it is gone). */
+  private static List<Long> processesBelow(Path cgroup) {
+    if (!Files.isDirectory(cgroup)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.walk(cgroup)) {
+      return s.filter(p -> p.getFileName().toString().equals("cgroup.procs"))
+          .flatMap(p -> Jrkt.read(p).lines()).filter(l -> !l.isBlank()).map(Long::parseLong)
+          .toList();
+    } catch (IOException | UncheckedIOException e) {
+      return List.of(); // removed while walking
+    }
+  }
+
+  /** Running or sleeping: a zombie waiting for its reaper counts as gone. */
+  private static boolean alive(long pid) {
+    String stat = TestNode.readQuietly(Path.of("/proc/" + pid + "/stat"));
+    int close = stat.lastIndexOf(')');
+    return close > 0 && stat.length() > close + 2 && stat.charAt(close + 2) != 'Z';
   }
 
   /** The mounted cgroup hierarchies (v1 controllers, name=systemd, unified). */

@@ -16,8 +16,9 @@ import java.util.stream.Stream;
 
 /**
  * A private systemd for tests: PID 1 of its own PID, mount, UTS, IPC and cgroup namespaces, with
- * journald and the system bus, booted from a handful of unit files (the host's journald and
- * D-Bus units plus stub targets) with every host unit and generator hidden. Its cgroup is a
+ * journald, the system bus and systemd-machined (started on demand over D-Bus, as on a real
+ * host), booted from a handful of unit files (the host's journald, D-Bus and machined units
+ * plus stub targets) with every host unit and generator hidden. Its cgroup is a
  * child cgroup this fixture creates, so it never sees the host's cgroups.
  *
  * <p>Commands run "on the node" through {@link #prefix()} ({@code nsenter -t PID -m -p}), as a
@@ -29,10 +30,17 @@ final class TestNode implements AutoCloseable {
   private static final Path CGROUP2 = Path.of("/sys/fs/cgroup/unified");
   private static final String[] HOST_UNITS = {"systemd-journald.service",
       "systemd-journald.socket", "systemd-journald-dev-log.socket", "dbus.service",
-      "dbus.socket"};
+      "dbus.socket", "systemd-machined.service", "machine.slice"};
+  private static final List<String> MACHINED_UNITS = List.of("systemd-machined.service",
+      "machine.slice");
+  /** Unit aliases of the host's, as symlinks: name and target. */
+  private static final String[][] HOST_ALIASES = {
+      {"dbus-org.freedesktop.machine1.service", "systemd-machined.service"}};
   private static final String[] OWN_UNITS = {"jrkt-node.target", "sysinit.target",
       "basic.target", "sockets.target", "shutdown.target"};
   private static final long BOOT_TIMEOUT_MS = 30_000;
+  /** The child of the node's cgroup that {@link #localPrefix()} puts commands in. */
+  private static final String LOCAL_CGROUP = "node-local";
 
   private final Path dir;
   private final Path cgroup;
@@ -52,6 +60,14 @@ final class TestNode implements AutoCloseable {
 
   /** Boots a node whose files live in a new directory under {@code parent}. */
   static TestNode boot(Path parent) {
+    return boot(parent, true);
+  }
+
+  /**
+   * Boots a node; without {@code machined} it has no systemd-machined: neither its unit nor
+   * any D-Bus activation file (like a host without systemd-container's machined).
+   */
+  static TestNode boot(Path parent, boolean machined) {
     if (!Files.isDirectory(CGROUP2)) {
       throw new IllegalStateException("no cgroup2 hierarchy at " + CGROUP2);
     }
@@ -63,7 +79,14 @@ final class TestNode implements AutoCloseable {
       dir = Files.createTempDirectory(parent, id + "-");
       Path units = Files.createDirectories(dir.resolve("units"));
       for (String u : HOST_UNITS) {
-        Files.copy(Path.of("/usr/lib/systemd/system", u), units.resolve(u));
+        if (machined || !MACHINED_UNITS.contains(u)) {
+          Files.copy(Path.of("/usr/lib/systemd/system", u), units.resolve(u));
+        }
+      }
+      for (String[] alias : HOST_ALIASES) {
+        if (machined) {
+          Files.createSymbolicLink(units.resolve(alias[0]), Path.of(alias[1]));
+        }
       }
       for (String u : OWN_UNITS) {
         Files.writeString(units.resolve(u), resource(u));
@@ -71,11 +94,12 @@ final class TestNode implements AutoCloseable {
       Path init = dir.resolve("node-init.sh");
       Files.writeString(init, resource("node-init.sh"));
       Files.createDirectory(cgroup);
+      Files.createDirectory(cgroup.resolve(LOCAL_CGROUP));
       // The shell moves itself into the node's cgroup BEFORE unsharing the cgroup namespace,
       // so that cgroup is the namespace's root.
       String script = "echo $$ > " + cgroup.resolve("cgroup.procs") + " && exec unshare --pid"
           + " --mount --uts --ipc --cgroup --fork --propagation private --mount-proc /bin/sh "
-          + init + " " + units;
+          + init + " " + units + (machined ? "" : " no-machined");
       Process p = new ProcessBuilder("setsid", "/bin/sh", "-c", script)
           .redirectInput(new File("/dev/null"))
           .redirectErrorStream(true)
@@ -114,6 +138,18 @@ final class TestNode implements AutoCloseable {
   /** Runs what follows on the node: in its mount and PID namespaces. */
   List<String> prefix() {
     return List.of("nsenter", "-t", Long.toString(systemdPid), "-m", "-p", "--");
+  }
+
+  /**
+   * Runs what follows as one of the node's own processes, like a shell on a real node: first
+   * moved into a cgroup of the node (systemd and machined can only move processes between
+   * cgroups of its cgroup namespace, e.g. into the scope of a machine), then in the node's
+   * cgroup, mount and PID namespaces.
+   */
+  List<String> localPrefix() {
+    return List.of("/bin/sh", "-c", "echo $$ > " + cgroup.resolve(LOCAL_CGROUP)
+        .resolve("cgroup.procs") + " && exec nsenter -t " + systemdPid + " -C -m -p -- \"$@\"",
+        "node-local");
   }
 
   /** The node's system bus, as seen from the host. */

@@ -108,7 +108,8 @@ public final class KvmPodPlanner {
     try {
       config = new VmConfig(p.qemu().toString(), p.virtiofsd().toString(), p.accel(), resources,
           "rkt-" + uuid, runDir.toString(), tscKhz(Path.of("/proc/cpuinfo")),
-          settings.guestDebug(), java.util.Optional.empty(), volumes);
+          settings.guestDebug(), java.util.Optional.empty(), volumes,
+          plan.apps().stream().map(a -> a.name().value()).toList());
     } catch (IllegalArgumentException e) {
       throw new Stage1Exception("stage1-kvm: " + e.getMessage(), e);
     }
@@ -116,7 +117,8 @@ public final class KvmPodPlanner {
         + resources.vcpus() + " vCPU(s), accelerator " + p.accel() + ", boot timeout "
         + settings.bootTimeoutSeconds() + " s");
     try {
-      Files.write(podDir.resolve(VmSpec.PATH),
+      // For an overlay pod, into the stage1's upper layer (the overlay is not mounted yet).
+      Files.write(io.jrkt.stage1.UpperDirs.stage1Dir(podDir, "rkt").resolve(VmSpec.FILE),
           VmSpec.of(config, settings.bootTimeoutSeconds() * 1000).encode());
       Files.write(podDir.resolve(ACCEL_FILE),
           (p.accel() + ": " + p.reason() + "\n").getBytes(StandardCharsets.UTF_8));

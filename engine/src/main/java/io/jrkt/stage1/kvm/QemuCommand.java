@@ -10,9 +10,13 @@ import java.util.List;
  *
  * <p>The machine is qemu's {@code microvm} (no PCI, no firmware: the kernel's PVH entry point is
  * entered directly), with modern virtio-mmio devices: virtio-fs for the pod directory (tag
- * {@code pod}) and one virtio-serial bus with four ports: {@code stdout} and {@code stderr} (the
- * pod's own, passed as fds 100 and 101), {@code control} (a connected socket, fd 102) and
- * {@code agent} (a socket in the pod directory, for {@code enter}). The serial console goes to
+ * {@code pod}) and one virtio-serial bus with these ports: {@code stderr} (the guest init's
+ * messages, on a connected socket passed as fd 100, which the run entrypoint copies to the pod's
+ * stderr), {@code control} (a connected socket, fd 102),
+ * {@code agent} (a socket in the pod directory, for {@code enter}) and, for the i-th app (from
+ * 0), {@code out.<app>} and {@code err.<app>} on connected sockets passed as fds
+ * {@link #appOutFd}(i) and {@link #appErrFd}(i): the run entrypoint decides where they lead
+ * (journald under the app's name, or the pod's stdout and stderr). The serial console goes to
  * {@code vm/console.log}. The guest's memory is a shared memfd, which virtio-fs needs.
  */
 public final class QemuCommand {
@@ -21,8 +25,11 @@ public final class QemuCommand {
   public static final String CONSOLE_LOG = "vm/console.log";
   public static final String FS_SOCKET = "vm/fs.sock";
   public static final String AGENT_SOCKET = "vm/agent.sock";
-  static final int STDOUT_FD = 100;
-  static final int STDERR_FD = 101;
+  static final int STDERR_FD = 100;
+  /** The first app's stdout; its stderr is the next one, then the next app's. */
+  static final int APP_FD_BASE = 200;
+  /** The ports besides the apps': port 0 (qemu keeps it for a console), stderr, control, agent. */
+  private static final int FIXED_PORTS = 4;
   static final int CONTROL_FD = 102;
   static final int VIRTIOFSD_LISTEN_FD = 3;
 
@@ -34,6 +41,10 @@ public final class QemuCommand {
         "pci=off"));
     // Without it about one TCG boot in six hangs calibrating the TSC against the PIT.
     c.tscKhz().ifPresent(khz -> words.add("tsc_early_khz=" + khz));
+    // Without it a busy TCG host makes the clocksource watchdog find the TSC "unstable" about 2 s
+    // into the boot, and the guest falls back to jiffies: 4 ms clock steps and no high-resolution
+    // timers for the rest of the pod's life. (KVM guests use kvm-clock anyway.)
+    words.add("tsc=reliable");
     if (c.debug()) {
       words.add("jrkt.debug");
     }
@@ -62,13 +73,16 @@ public final class QemuCommand {
       add(a, "-chardev", "socket,id=vol" + i + ",path=" + volumeSocket(i));
       add(a, "-device", "vhost-user-fs-device,chardev=vol" + i + ",tag=" + volumeTag(i));
     }
-    add(a, "-device", "virtio-serial-device");
-    add(a, "-add-fd", "fd=" + STDOUT_FD + ",set=1");
-    add(a, "-add-fd", "fd=" + STDERR_FD + ",set=2");
-    port(a, "stdout", "file,id=stdout,path=/dev/fdset/1,append=on");
-    port(a, "stderr", "file,id=stderr,path=/dev/fdset/2,append=on");
-    port(a, "control", "socket,id=control,fd=" + CONTROL_FD);
-    port(a, "agent", "socket,id=agent,path=" + AGENT_SOCKET + ",server=on,wait=off");
+    // Exactly as many ports as used: the guest sets up two virtqueues per possible port.
+    add(a, "-device", "virtio-serial-device,max_ports=" + (FIXED_PORTS + 2 * c.apps().size()));
+    port(a, "stderr", "stderr", "socket,id=stderr,fd=" + STDERR_FD);
+    port(a, "control", "control", "socket,id=control,fd=" + CONTROL_FD);
+    port(a, "agent", "agent", "socket,id=agent,path=" + AGENT_SOCKET + ",server=on,wait=off");
+    for (int i = 0; i < c.apps().size(); i++) {
+      String app = c.apps().get(i);
+      port(a, "app" + i + "-out", "out." + app, "socket,id=app" + i + "-out,fd=" + appOutFd(i));
+      port(a, "app" + i + "-err", "err." + app, "socket,id=app" + i + "-err,fd=" + appErrFd(i));
+    }
     c.tap().ifPresent(tap -> {
       add(a, "-netdev", "tap,id=net0,ifname=" + tap + ",script=no,downscript=no");
       add(a, "-device", "virtio-net-device,netdev=net0");
@@ -106,9 +120,19 @@ public final class QemuCommand {
         "log_level=warn");
   }
 
-  private static void port(List<String> a, String name, String chardev) {
+  /** The fd qemu finds the i-th app's stdout socket at (from 0). */
+  public static int appOutFd(int i) {
+    return APP_FD_BASE + 2 * i;
+  }
+
+  /** The fd qemu finds the i-th app's stderr socket at (from 0). */
+  public static int appErrFd(int i) {
+    return APP_FD_BASE + 2 * i + 1;
+  }
+
+  private static void port(List<String> a, String id, String name, String chardev) {
     add(a, "-chardev", chardev);
-    add(a, "-device", "virtserialport,chardev=" + name + ",name=" + name);
+    add(a, "-device", "virtserialport,chardev=" + id + ",name=" + name);
   }
 
   private static void add(List<String> a, String option, String value) {

@@ -18,11 +18,24 @@ import java.util.OptionalLong;
  * @param tap a tap device in the pod's network namespace, when the pod has a network
  * @param volumes host directories of the pod's host volumes, each shared into the VM as the
  *     virtio-fs tag {@code vol<N>} (N from 1, in this order)
+ * @param apps the pod's app names, in the run plan's order: each gets its own virtio-serial
+ *     ports for stdout and stderr
  */
 public record VmConfig(String qemu, String virtiofsd, String accel, VmResources resources,
     String machineName, String hostPodDir, OptionalLong tscKhz, boolean debug,
-    Optional<String> tap, List<String> volumes) {
-  /** Without host volumes. */
+    Optional<String> tap, List<String> volumes, List<String> apps) {
+  /** At most this many apps: two ports each, and virtio-serial has at most 511 ports. */
+  public static final int MAX_APPS = 250;
+
+  /** Without apps (no app output ports). */
+  public VmConfig(String qemu, String virtiofsd, String accel, VmResources resources,
+      String machineName, String hostPodDir, OptionalLong tscKhz, boolean debug,
+      Optional<String> tap, List<String> volumes) {
+    this(qemu, virtiofsd, accel, resources, machineName, hostPodDir, tscKhz, debug, tap,
+        volumes, List.of());
+  }
+
+  /** Without host volumes nor apps. */
   public VmConfig(String qemu, String virtiofsd, String accel, VmResources resources,
       String machineName, String hostPodDir, OptionalLong tscKhz, boolean debug,
       Optional<String> tap) {
@@ -32,6 +45,17 @@ public record VmConfig(String qemu, String virtiofsd, String accel, VmResources 
 
   public VmConfig {
     volumes = List.copyOf(volumes);
+    apps = List.copyOf(apps);
+    if (apps.size() > MAX_APPS) {
+      throw new IllegalArgumentException("a VM pod has at most " + MAX_APPS + " apps, not "
+          + apps.size());
+    }
+    for (String app : apps) {
+      // The name becomes part of a port name in qemu's comma-separated option syntax.
+      if (!app.matches("[a-z0-9][a-z0-9._~/-]*")) {
+        throw new IllegalArgumentException("bad app name " + app);
+      }
+    }
     for (String v : volumes) {
       if (!v.startsWith("/") || v.contains(",")) {
         throw new IllegalArgumentException("host volume " + v + " must be an absolute path "

@@ -9,10 +9,11 @@ import java.util.List;
  * strings like the run plan, {@code version 1}, then {@code accel NAME},
  * {@code boot-timeout-ms N}, {@code host-pod-dir PATH}, {@code virtiofsd COUNT ARGS...}, one
  * {@code volume TAG HOST-PATH COUNT ARGS...} per host volume (its virtiofsd, serving
- * {@code vm/TAG.sock}) and {@code qemu COUNT ARGS...}.
+ * {@code vm/TAG.sock}), one {@code output APP OUT-FD ERR-FD} per app (the fds qemu takes that
+ * app's stdout and stderr sockets at) and {@code qemu COUNT ARGS...}.
  */
 public record VmSpec(String accel, long bootTimeoutMillis, String hostPodDir,
-    List<String> virtiofsd, List<Volume> volumes, List<String> qemu) {
+    List<String> virtiofsd, List<Volume> volumes, List<String> apps, List<String> qemu) {
   /** A host volume's share: its virtio-fs tag, host directory and virtiofsd command line. */
   public record Volume(String tag, String hostPath, List<String> virtiofsd) {
     public Volume {
@@ -20,11 +21,15 @@ public record VmSpec(String accel, long bootTimeoutMillis, String hostPodDir,
     }
   }
 
-  public static final String PATH = "stage1/rootfs/rkt/vm";
+  /** Its name in the stage1 root's {@code rkt} directory. */
+  public static final String FILE = "vm";
+  /** Where the stage1 reads it, relative to the pod directory. */
+  public static final String PATH = "stage1/rootfs/rkt/" + FILE;
 
   public VmSpec {
     virtiofsd = List.copyOf(virtiofsd);
     volumes = List.copyOf(volumes);
+    apps = List.copyOf(apps);
     qemu = List.copyOf(qemu);
     if (bootTimeoutMillis <= 0 || bootTimeoutMillis > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("bad boot timeout " + bootTimeoutMillis);
@@ -36,6 +41,7 @@ public record VmSpec(String accel, long bootTimeoutMillis, String hostPodDir,
       all.add(v.hostPath());
       all.addAll(v.virtiofsd());
     }
+    all.addAll(apps);
     all.addAll(qemu);
     for (String s : all) {
       if (s.indexOf('\0') >= 0) {
@@ -51,7 +57,7 @@ public record VmSpec(String accel, long bootTimeoutMillis, String hostPodDir,
           QemuCommand.volumeVirtiofsdArgv(c, i)));
     }
     return new VmSpec(c.accel(), bootTimeoutMillis, c.hostPodDir(), QemuCommand.virtiofsdArgv(c),
-        volumes, QemuCommand.qemuArgv(c));
+        volumes, c.apps(), QemuCommand.qemuArgv(c));
   }
 
   public byte[] encode() {
@@ -71,6 +77,12 @@ public record VmSpec(String accel, long bootTimeoutMillis, String hostPodDir,
       field(out, v.hostPath());
       field(out, Integer.toString(v.virtiofsd().size()));
       v.virtiofsd().forEach(a -> field(out, a));
+    }
+    for (int i = 0; i < apps.size(); i++) {
+      field(out, "output");
+      field(out, apps.get(i));
+      field(out, Integer.toString(QemuCommand.appOutFd(i)));
+      field(out, Integer.toString(QemuCommand.appErrFd(i)));
     }
     list(out, "qemu", qemu);
     return out.toByteArray();

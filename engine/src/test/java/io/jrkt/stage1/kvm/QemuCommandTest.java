@@ -19,7 +19,8 @@ class QemuCommandTest {
   private static VmConfig config(String accel, VmResources resources, OptionalLong tsc,
       boolean debug, Optional<String> tap) {
     return new VmConfig("/usr/bin/qemu-system-x86_64", "/usr/lib/qemu/virtiofsd", accel,
-        resources, "rkt-" + UUID, "/var/lib/rkt/pods/run/" + UUID, tsc, debug, tap);
+        resources, "rkt-" + UUID, "/var/lib/rkt/pods/run/" + UUID, tsc, debug, tap, List.of(),
+        List.of("web", "sidecar"));
   }
 
   private static List<String> golden(String name) throws IOException {
@@ -44,7 +45,8 @@ class QemuCommandTest {
   void kvmPodWithDebugTapAndHostVolumesMatchesItsGoldenFile() throws IOException {
     VmConfig c = new VmConfig("/usr/bin/qemu-system-x86_64", "/usr/lib/qemu/virtiofsd", "kvm",
         new VmResources(640, 3), "rkt-" + UUID, "/var/lib/rkt/pods/run/" + UUID,
-        OptionalLong.empty(), true, Optional.of("tap0"), List.of("/srv/data", "/srv/logs"));
+        OptionalLong.empty(), true, Optional.of("tap0"), List.of("/srv/data", "/srv/logs"),
+        List.of("app"));
 
     assertEquals(golden("qemu-kvm-tap.golden"), QemuCommand.qemuArgv(c));
     assertEquals(List.of("/usr/lib/qemu/virtiofsd", "--fd=3", "-o", "source=/srv/logs", "-o",
@@ -59,10 +61,10 @@ class QemuCommandTest {
 
   @Test
   void kernelCommandLine() {
-    assertEquals("console=ttyS0 quiet panic=-1 pci=off tsc_early_khz=2600000",
+    assertEquals("console=ttyS0 quiet panic=-1 pci=off tsc_early_khz=2600000 tsc=reliable",
         QemuCommand.kernelCmdline(config("tcg", new VmResources(256, 1),
             OptionalLong.of(2600000), false, Optional.empty())));
-    assertEquals("console=ttyS0 quiet panic=-1 pci=off jrkt.debug",
+    assertEquals("console=ttyS0 quiet panic=-1 pci=off tsc=reliable jrkt.debug",
         QemuCommand.kernelCmdline(config("kvm", new VmResources(256, 1), OptionalLong.empty(),
             true, Optional.empty())));
   }
@@ -95,14 +97,29 @@ class QemuCommandTest {
     assertEquals(List.of("version", "1", "accel", "tcg", "boot-timeout-ms", "60000",
         "host-pod-dir", "/var/lib/rkt/pods/run/" + UUID, "virtiofsd", "10"),
         List.of(fields).subList(0, 10));
-    int qemuAt = 10 + 10;
+    int outputsAt = 10 + 10;
+    assertEquals(List.of("output", "web", "200", "201", "output", "sidecar", "202", "203"),
+        List.of(fields).subList(outputsAt, outputsAt + 8));
+    int qemuAt = outputsAt + 8;
     assertEquals("qemu", fields[qemuAt]);
     assertEquals(Integer.toString(QemuCommand.qemuArgv(c).size()), fields[qemuAt + 1]);
     assertEquals(qemuAt + 2 + QemuCommand.qemuArgv(c).size() + 1, fields.length);
     assertThrows(IllegalArgumentException.class,
-        () -> new VmSpec("tcg", 0, "/p", List.of("v"), List.of(), List.of("q")));
+        () -> new VmSpec("tcg", 0, "/p", List.of("v"), List.of(), List.of(), List.of("q")));
     assertThrows(IllegalArgumentException.class, () -> new VmConfig("q", "v", "tcg",
         new VmResources(256, 1), "rkt-x", "/p", OptionalLong.empty(), false, Optional.empty(),
         List.of("/a,b")));
+  }
+
+  @Test
+  void configRefusesAppNamesAPortNameCannotCarry() {
+    assertThrows(IllegalArgumentException.class, () -> new VmConfig("q", "v", "tcg",
+        new VmResources(256, 1), "rkt-x", "/p", OptionalLong.empty(), false, Optional.empty(),
+        List.of(), List.of("a,b")));
+    List<String> many = java.util.stream.IntStream.rangeClosed(0, VmConfig.MAX_APPS)
+        .mapToObj(i -> "app" + i).toList();
+    assertThrows(IllegalArgumentException.class, () -> new VmConfig("q", "v", "tcg",
+        new VmResources(256, 1), "rkt-x", "/p", OptionalLong.empty(), false, Optional.empty(),
+        List.of(), many));
   }
 }

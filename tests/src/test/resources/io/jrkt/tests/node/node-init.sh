@@ -2,24 +2,30 @@
 # PID 1 of a test node's fresh PID, mount, UTS, IPC and cgroup namespaces: gives systemd a
 # private /run, /tmp, /var and /dev, hides every host unit and generator, mounts a cgroup2 that
 # shows only the node's own cgroup, then execs systemd. Any failed step aborts before systemd
-# starts (set -e). Usage: node-init.sh UNIT_DIR
+# starts (set -e). Usage: node-init.sh UNIT_DIR [no-machined]
 set -eu
 units=$1
+machined=${2:-machined}
 
 mount -t tmpfs -o mode=755 tmpfs /run
 mount -t tmpfs -o mode=1777 tmpfs /tmp
 mount -t tmpfs -o mode=755 tmpfs /var
 mkdir -p -m 1777 /var/tmp
-mkdir -p /var/log/journal /var/lib/systemd /var/lib/dbus /var/cache
+mkdir -p /var/log/journal /var/lib/systemd /var/lib/dbus /var/cache /var/lib/machines
 ln -s /run /var/run
 ln -s /run/lock /var/lock
 mkdir -p /run/lock /run/systemd/system /run/jrkt-node/empty
-cp "$units"/* /run/systemd/system/
+# -P: unit aliases stay symlinks (a copy would be a second unit with the same bus name).
+cp -P "$units"/* /run/systemd/system/
 
 # No host unit, generator or sysinit.target.wants unit may run here.
 mount --bind /run/jrkt-node/empty /etc/systemd/system
 mount --bind /run/jrkt-node/empty /usr/lib/systemd/system
 mount --bind /run/jrkt-node/empty /usr/lib/systemd/system-generators
+# A node without machined: no D-Bus activation file may name it either.
+if [ "$machined" = no-machined ]; then
+  mount --bind /run/jrkt-node/empty /usr/share/dbus-1/system-services
+fi
 
 # A private /dev, so that nothing (journald's /dev/log link...) lands in the host's.
 mount -t tmpfs -o mode=755,nosuid tmpfs /dev
