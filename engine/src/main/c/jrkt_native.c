@@ -9,13 +9,17 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -178,6 +182,116 @@ JNIEXPORT jint JNICALL Java_io_jrkt_sys_Native_geteuid(JNIEnv *env, jclass cls) 
   (void)env;
   (void)cls;
   return (jint)geteuid();
+}
+
+/* ---- network namespaces ---------------------------------------------------------------- */
+
+/*
+ * Makes dir (e.g. /run/netns) a shared mount point, as `ip netns add` does, so that unmounting
+ * a netns file there also unmounts its copies in mount namespaces made later (pods', the
+ * overlay helper's), and the namespace is freed. 0, or the errno with *what set.
+ */
+static int make_shared_mount_point(const char *dir, const char **what) {
+  if (mount("", dir, "none", MS_SHARED | MS_REC, NULL) == 0) {
+    return 0;
+  }
+  if (errno != EINVAL) {
+    *what = "make-shared";
+    return errno;
+  }
+  /* Not a mount point yet: bind it onto itself first. */
+  if (mount(dir, dir, "none", MS_BIND | MS_REC, NULL) != 0) {
+    *what = "bind onto itself";
+    return errno;
+  }
+  if (mount("", dir, "none", MS_SHARED | MS_REC, NULL) != 0) {
+    *what = "make-shared";
+    return errno;
+  }
+  return 0;
+}
+
+/* Sets IFF_UP on the loopback of the calling thread's network namespace. 0 or the errno. */
+static int loopback_up(void) {
+  int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (s < 0) {
+    return errno;
+  }
+  struct ifreq ifr;
+  memset(&ifr, 0, sizeof ifr);
+  strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+  int err = 0;
+  if (ioctl(s, SIOCGIFFLAGS, &ifr) != 0) {
+    err = errno;
+  } else {
+    ifr.ifr_flags |= IFF_UP;
+    if (ioctl(s, SIOCSIFFLAGS, &ifr) != 0) {
+      err = errno;
+    }
+  }
+  close(s);
+  return err;
+}
+
+/*
+ * A new network namespace with its loopback up, bind-mounted on the existing file path inside
+ * dir (which becomes a shared mount point). unshare(CLONE_NEWNET) moves only the calling thread,
+ * which a multi-threaded process may do; the thread returns to its own namespace before this
+ * returns. A failure before the mount leaves nothing behind: the new namespace has no other
+ * reference and goes with the setns back.
+ */
+JNIEXPORT void JNICALL Java_io_jrkt_sys_Native_createNetns(JNIEnv *env, jclass cls, jstring jdir,
+                                                           jstring jpath) {
+  (void)cls;
+  if (jdir == NULL || jpath == NULL) {
+    throw_illegal_argument(env, "createNetns: dir or path is null");
+    return;
+  }
+  const char *dir = (*env)->GetStringUTFChars(env, jdir, NULL);
+  if (dir == NULL) {
+    return;
+  }
+  const char *path = (*env)->GetStringUTFChars(env, jpath, NULL);
+  if (path == NULL) {
+    (*env)->ReleaseStringUTFChars(env, jdir, dir);
+    return;
+  }
+  const char *what = NULL;
+  int err = make_shared_mount_point(dir, &what);
+  if (err != 0) {
+    throw_errno(env, err, "mount %s (%s)", dir, what);
+    goto out;
+  }
+  int home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  if (home < 0) {
+    throw_errno(env, errno, "open /proc/thread-self/ns/net");
+    goto out;
+  }
+  if (unshare(CLONE_NEWNET) != 0) {
+    throw_errno(env, errno, "unshare(CLONE_NEWNET)");
+    close(home);
+    goto out;
+  }
+  err = loopback_up();
+  if (err != 0) {
+    what = "bring loopback up in";
+  } else if (mount("/proc/thread-self/ns/net", path, "none", MS_BIND, NULL) != 0) {
+    err = errno;
+    what = "bind-mount";
+  }
+  if (setns(home, CLONE_NEWNET) != 0) {
+    /* A JVM thread left in a pod's namespace would run later work there: stop instead. */
+    fprintf(stderr, "jrkt: cannot return to the original network namespace: %s\n",
+            strerror(errno));
+    abort();
+  }
+  close(home);
+  if (err != 0) {
+    throw_errno(env, err, "%s network namespace %s", what, path);
+  }
+out:
+  (*env)->ReleaseStringUTFChars(env, jpath, path);
+  (*env)->ReleaseStringUTFChars(env, jdir, dir);
 }
 
 /* ---- execve ---------------------------------------------------------------------------- */

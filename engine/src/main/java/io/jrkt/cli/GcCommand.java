@@ -10,6 +10,10 @@ import java.util.List;
 
 /** {@code jrkt gc}: rkt's mark and sweep of exited, failed and expired pods. */
 final class GcCommand implements Command {
+  /** Overrides how many pods the sweep deletes at once (1: one after the other). */
+  static final String WORKERS_ENV = "JRKT_GC_WORKERS";
+  private static final int MAX_WORKERS = 8;
+
   @Override
   public String name() {
     return "gc";
@@ -51,7 +55,8 @@ final class GcCommand implements Command {
     PodGc.Result result;
     try (PodUnits.FailedUnitReset units = new PodUnits.FailedUnitReset(flags, ctx)) {
       PodGc gc = new PodGc(store, new PodGc.Stage1Options(ctx.debug(), ctx.localConfig()),
-          withUnitReset(events(ctx, "gc"), store, units), PodNetworking.teardown(ctx, "gc"));
+          withUnitReset(events(ctx, "gc"), store, units), PodNetworking.teardown(ctx, "gc"),
+          workers(System.getenv(WORKERS_ENV), Runtime.getRuntime().availableProcessors()));
       result = gc.collect(grace, expire, flags.getBool("mark-only"));
     } catch (PodException e) {
       throw new CliException(e.getMessage());
@@ -60,6 +65,27 @@ final class GcCommand implements Command {
       ctx.err().println("gc: " + failure);
     }
     return result.failures().isEmpty() ? 0 : 254;
+  }
+
+  /**
+   * How many pods the sweep deletes at once: a deletion mostly waits for other processes
+   * (network plugins, the stage1's gc), so two per CPU keep the CPUs busy; at most
+   * {@value #MAX_WORKERS}, since the plugins' iptables calls contend for the same tables.
+   */
+  static int workers(String env, int cpus) throws CliException {
+    if (env == null || env.isEmpty()) {
+      return Math.max(2, Math.min(MAX_WORKERS, 2 * cpus));
+    }
+    try {
+      int n = Integer.parseInt(env);
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new CliException("invalid " + WORKERS_ENV + " \"" + env
+        + "\": must be a whole number of at least 1");
   }
 
   private static Duration duration(Flags flags, String name) throws CliException {

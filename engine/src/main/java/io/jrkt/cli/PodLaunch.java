@@ -31,6 +31,12 @@ final class PodLaunch {
   /** Prepares the pod a run or prepare asks for; the result holds the pod locked. */
   static PodSetup.Prepared prepare(Context ctx, String command, Flags flags,
       PodSetup.Request request) throws CliException {
+    return prepare(ctx, command, flags, request, PodSetup.Sidecar.NONE);
+  }
+
+  /** As above, with {@code sidecar} started as soon as the pod directory exists. */
+  static PodSetup.Prepared prepare(Context ctx, String command, Flags flags,
+      PodSetup.Request request, PodSetup.Sidecar sidecar) throws CliException {
     Consumer<String> debug = line -> ctx.debug(command + ": " + line);
     Consumer<String> warn = line -> ctx.err().println(command + ": warning: " + line);
     try (ImageStore store = ctx.openImageStore()) {
@@ -45,7 +51,7 @@ final class PodLaunch {
       PodManifestGenerator generator = new PodManifestGenerator(Main.RKT_VERSION,
           System.getenv());
       return new PodSetup(store, new PodStore(ctx.dataDir()), selector, images, generator,
-          debug, warn, KvmFlags.settings(ctx, flags)).prepare(request);
+          debug, warn, KvmFlags.settings(ctx, flags)).prepare(request, sidecar);
     } catch (Stage1Exception | ArgsException e) {
       throw new CliException(e.getMessage(), e);
     }
@@ -57,6 +63,12 @@ final class PodLaunch {
    * that cannot be moved is removed. Returns the pod's directory.
    */
   static Path finish(PodSetup.Prepared p, boolean run) throws CliException {
+    return finish(p, run, PodSetup.Sidecar.NONE);
+  }
+
+  /** As above; a pod that cannot be moved has {@code sidecar}'s work undone first. */
+  static Path finish(PodSetup.Prepared p, boolean run, PodSetup.Sidecar sidecar)
+      throws CliException {
     try {
       if (run) {
         return p.pod().markRunning();
@@ -64,7 +76,11 @@ final class PodLaunch {
       p.pod().markPrepared();
       return p.pod().dir();
     } catch (PodException e) {
-      PodSetup.abandon(p.pod());
+      if (sidecar.undo()) {
+        PodSetup.abandon(p.pod());
+      } else {
+        p.pod().close(); // an aborted prepare, whose records gc undoes
+      }
       throw new CliException(e.getMessage(), e);
     }
   }

@@ -11,6 +11,7 @@ import io.jrkt.net.PluginPath;
 import io.jrkt.pod.PodException;
 import io.jrkt.pod.PodGc;
 import io.jrkt.stage1.DnsConfig;
+import io.jrkt.stage1.PodSetup;
 import io.jrkt.stage1.RunOptions;
 import io.jrkt.stage1.Stage1Flavor;
 import java.io.IOException;
@@ -37,31 +38,134 @@ final class PodNetworking {
       return options;
     }
     try {
-      NetListSpec nets = NetListSpec.parse(options.net());
-      List<PortMapping> ports = PortMapping.of(manifest);
-      PodNetwork.State state = network(ctx, command).setUp(new PodNetwork.Request(podDir, uuid,
-          nets, ctx.localConfig(), ports));
-      if (!options.resolvMode().equals("default")) {
-        return options;
-      }
-      for (PodNetwork.Joined j : state.networks()) {
-        if (j.result().hasDns()) {
-          DnsConfig dns = new DnsConfig(j.result().nameservers(), j.result().search(),
-              j.result().options(), j.result().domain(), List.of());
-          dns.write(podDir);
-          return new RunOptions(options.debug(), options.net(), options.interactive(),
-              options.privateUsers(), options.mdsToken(), options.localConfig(),
-              options.hostname(), "stage0", options.hostsMode(), options.disableCapabilities(),
-              options.disablePaths(), options.disableSeccomp(), options.mutable(),
-              options.ipc());
-        }
-      }
-      return options;
+      return withDns(podDir, network(ctx, command).setUp(request(ctx, podDir, uuid, manifest,
+          options)), options);
     } catch (NetException e) {
       throw new CliException(e.getMessage(), e);
-    } catch (IOException e) {
-      throw new CliException("cannot write the pod's resolv.conf from its network's DNS: "
-          + e.getMessage(), e);
+    }
+  }
+
+  private static PodNetwork.Request request(Context ctx, Path podDir, String uuid,
+      PodManifest manifest, RunOptions options) throws NetException {
+    return new PodNetwork.Request(podDir, uuid, NetListSpec.parse(options.net()),
+        ctx.localConfig(), PortMapping.of(manifest));
+  }
+
+  /** The options with {@code resolv=stage0} once a plugin's DNS answer is the pod's. */
+  private static RunOptions withDns(Path podDir, PodNetwork.State state, RunOptions options)
+      throws CliException {
+    if (!options.resolvMode().equals("default")) {
+      return options;
+    }
+    for (PodNetwork.Joined j : state.networks()) {
+      if (j.result().hasDns()) {
+        DnsConfig dns = new DnsConfig(j.result().nameservers(), j.result().search(),
+            j.result().options(), j.result().domain(), List.of());
+        try {
+          dns.write(podDir);
+        } catch (IOException e) {
+          throw new CliException("cannot write the pod's resolv.conf from its network's DNS: "
+              + e.getMessage(), e);
+        }
+        return new RunOptions(options.debug(), options.net(), options.interactive(),
+            options.privateUsers(), options.mdsToken(), options.localConfig(),
+            options.hostname(), "stage0", options.hostsMode(), options.disableCapabilities(),
+            options.disablePaths(), options.disableSeccomp(), options.mutable(),
+            options.ipc());
+      }
+    }
+    return options;
+  }
+
+  /**
+   * {@code run}'s network set-up, on a thread of its own from the moment the pod directory
+   * exists, beside the rest of the preparation (root file systems, run plan); {@link #await}
+   * joins it before the pod moves to {@code run/}. Its records are written before anything is
+   * created, as in a set-up in line, so a kill at any moment leaves what gc undoes.
+   */
+  static final class InBackground implements PodSetup.Sidecar {
+    private final Context ctx;
+    private final String command;
+    private final RunOptions options;
+    private Path podDir;
+    private Thread thread;
+    private volatile PodNetwork.State state;
+    private volatile NetException failure;
+
+    InBackground(Context ctx, String command, RunOptions options) {
+      this.ctx = ctx;
+      this.command = command;
+      this.options = options;
+    }
+
+    @Override
+    public void start(Path podDir, String uuid, PodManifest manifest, Stage1Flavor flavor) {
+      if (!flavor.joinsStage0Netns()) {
+        return;
+      }
+      this.podDir = podDir;
+      PodNetwork network = network(ctx, command);
+      thread = new Thread(() -> {
+        try {
+          state = network.setUp(request(ctx, podDir, uuid, manifest, options));
+        } catch (NetException e) {
+          failure = e;
+        } catch (RuntimeException e) {
+          failure = new NetException("network set-up failed: " + e, e);
+        }
+      }, "pod-network");
+      thread.start();
+    }
+
+    /**
+     * Waits for the set-up; returns the options the stage1 gets, as {@link #setUp} does, or
+     * throws its error (after which nothing of it is left but what the pod records for gc).
+     */
+    RunOptions await() throws CliException {
+      if (thread == null) {
+        return options;
+      }
+      long t0 = System.nanoTime();
+      join();
+      ctx.debug(command + ": waited " + (System.nanoTime() - t0) / 1_000_000
+          + " ms for the network set-up");
+      if (failure != null) {
+        throw new CliException(failure.getMessage(), failure);
+      }
+      return withDns(podDir, state, options);
+    }
+
+    @Override
+    public boolean undo() {
+      if (thread == null) {
+        return true;
+      }
+      join();
+      if (state != null) {
+        try {
+          network(ctx, command).tearDown(podDir);
+        } catch (NetException e) {
+          ctx.err().println(command + ": " + e.getMessage());
+        }
+      }
+      return !java.nio.file.Files.exists(podDir.resolve(io.jrkt.net.NetRecord.NETNS_FILE))
+          && !java.nio.file.Files.isDirectory(podDir.resolve(io.jrkt.net.NetRecord.DIR));
+    }
+
+    /** Joins the thread; an interrupt does not cut it short (it is never left half done). */
+    private void join() {
+      boolean interrupted = false;
+      while (true) {
+        try {
+          thread.join();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -101,7 +101,8 @@ final class PodUnits {
       this.ctx = ctx;
     }
 
-    void reset(Pod pod) {
+    /** Thread-safe: gc deletes several pods at once. */
+    synchronized void reset(Pod pod) {
       Optional<UnitRecord> record;
       try {
         record = UnitRecord.read(pod.dir());
@@ -130,7 +131,7 @@ final class PodUnits {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
       if (systemd != null) {
         systemd.close();
         systemd = null;

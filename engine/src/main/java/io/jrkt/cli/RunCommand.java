@@ -48,20 +48,31 @@ final class RunCommand implements Command {
     RunOptions options = RunFlags.runOptions(ctx, flags, request.dns());
     UnitLaunch.PendingConnection systemd = UnitLaunch.wanted(flags)
         ? UnitLaunch.connectEarly(flags) : null;
-    PodSetup.Prepared p = PodLaunch.prepare(ctx, name(), flags, request);
     if (systemd != null) {
+      PodSetup.Prepared p = PodLaunch.prepare(ctx, name(), flags, request);
       PodLaunch.finish(p, false);
       return UnitLaunch.start(ctx, name(), flags, p.pod().uuid(), systemd);
     }
-    Path dir = PodLaunch.finish(p, true);
+    // The network is set up while the rest of the pod is prepared.
+    PodNetworking.InBackground network = new PodNetworking.InBackground(ctx, name(), options);
+    PodSetup.Prepared p = PodLaunch.prepare(ctx, name(), flags, request, network);
+    CliException netFailure = null;
+    RunOptions netOptions = options;
+    try {
+      netOptions = network.await();
+    } catch (CliException e) {
+      netFailure = e; // the pod still moves to run/ and ends there ("exited"), as it always did
+    }
+    Path dir = PodLaunch.finish(p, true, network);
     UnitLaunch.adoptCurrentUnit(dir, System.getenv());
     try {
+      if (netFailure != null) {
+        throw netFailure;
+      }
       if (!dir.equals(p.runDir())) {
         throw new CliException("pod " + p.pod().uuid() + " runs in " + dir + ", not in "
             + p.runDir() + " as its run plan says");
       }
-      RunOptions netOptions = PodNetworking.setUp(ctx, name(), dir, p.pod().uuid().value(),
-          p.stage1().flavor(), p.manifest(), options);
       PodLaunch.handOff(ctx, name(), dir, p.entrypoints(), netOptions, p.pod().uuid().value(),
           p.pod().lockFd());
     } finally {

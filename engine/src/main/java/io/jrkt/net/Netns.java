@@ -5,18 +5,19 @@ import io.jrkt.sys.NativeException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * A pod's network namespace, kept alive by a bind mount at {@code /run/netns/jrkt-<uuid>} (the
- * place and form of {@code ip netns}). The JVM cannot unshare itself, so util-linux
- * {@code unshare --net=PATH} creates it; removal is an unmount and unlink of exactly the
+ * place and form of {@code ip netns}). It is made in-process, without a process start: one
+ * thread unshares its own network namespace, brings the loopback up, binds the namespace to the
+ * file and returns to the host's (libjrkt); removal is an unmount and unlink of exactly the
  * recorded path.
  */
 public final class Netns {
   public static final Path DIR = Path.of("/run/netns");
   private static final int EINVAL = 22;
   private static final int ENOENT = 2;
+  private static final long NSFS_MAGIC = 0x6e736673L;
 
   private Netns() {}
 
@@ -41,24 +42,29 @@ public final class Netns {
     } catch (IOException e) {
       throw new NetException("cannot create network namespace file " + path + ": " + e, e);
     }
-    // One process: unshare binds the new netns to the file, then ip brings loopback up in it.
-    run(List.of("unshare", "--net=" + path, "ip", "link", "set", "lo", "up"),
-        "create network namespace " + path);
+    Native.load();
+    try {
+      Native.createNetns(path.getParent().toString(), path.toString());
+    } catch (NativeException e) {
+      throw new NetException("cannot create network namespace " + path + ": " + e.getMessage(),
+          e);
+    }
   }
 
-  /** Whether something (the netns) is mounted at {@code path}, from the mount table. */
+  /**
+   * Whether a network namespace is mounted at {@code path}: its filesystem is nsfs (one statfs,
+   * where the mount table would have to be read whole).
+   */
   public static boolean isMounted(Path path) throws NetException {
-    String wanted = path.toString();
+    Native.load();
     try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-        String[] f = line.split(" ", 6);
-        if (f.length > 4 && io.jrkt.aci.FileTrees.unescapeMountPath(f[4]).equals(wanted)) {
-          return true;
-        }
+      return Native.statfsType(path.toString()) == NSFS_MAGIC;
+    } catch (NativeException e) {
+      if (e.errno() == ENOENT) {
+        return false;
       }
-      return false;
-    } catch (IOException e) {
-      throw new NetException("cannot read the mount table: " + e, e);
+      throw new NetException("cannot tell whether network namespace " + path + " is mounted: "
+          + e.getMessage(), e);
     }
   }
 
@@ -81,26 +87,6 @@ public final class Netns {
       Files.deleteIfExists(path);
     } catch (IOException e) {
       throw new NetException("cannot remove network namespace file " + path + ": " + e, e);
-    }
-  }
-
-  private static void run(List<String> argv, String what) throws NetException {
-    ProcessBuilder pb = new ProcessBuilder(argv);
-    pb.redirectErrorStream(true);
-    try {
-      Process p = pb.start();
-      p.getOutputStream().close();
-      byte[] out = p.getInputStream().readAllBytes();
-      int status = p.waitFor();
-      if (status != 0) {
-        throw new NetException("cannot " + what + ": " + String.join(" ", argv) + ": "
-            + new String(out, java.nio.charset.StandardCharsets.UTF_8).trim());
-      }
-    } catch (IOException e) {
-      throw new NetException("cannot " + what + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new NetException("interrupted: " + what, e);
     }
   }
 }

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * rkt's pod garbage collection, mark and sweep, and the removal of single pods ({@code rm}).
@@ -21,7 +22,10 @@ import java.util.Optional;
  *
  * <p>Concurrency: every step takes the pod's lock without waiting; a pod that is locked, or that
  * vanishes because a concurrent gc or rm got it first, is skipped. Only paths of the form
- * {@code <pods dir>/<state>/<uuid>} are ever deleted.
+ * {@code <pods dir>/<state>/<uuid>} are ever deleted. The sweep deletes up to {@code workers}
+ * pods at once: each deletion touches only its own pod (under that pod's lock) and what the
+ * pod's own records name, and most of its time is spent waiting for other processes (network
+ * plugins, the stage1's gc), so pods do not wait for each other.
  */
 public final class PodGc {
   /**
@@ -75,20 +79,39 @@ public final class PodGc {
   private final Events events;
   private final Clock clock;
   private final Teardown teardown;
+  private final int workers;
 
   public PodGc(PodStore store, Stage1Options stage1, Events events) {
     this(store, stage1, events, Clock.systemUTC(), Teardown.NONE);
   }
 
   public PodGc(PodStore store, Stage1Options stage1, Events events, Teardown teardown) {
-    this(store, stage1, events, Clock.systemUTC(), teardown);
+    this(store, stage1, events, Clock.systemUTC(), teardown, 1);
+  }
+
+  /**
+   * @param workers how many pods the sweep deletes at once (at least 1); {@code events} and
+   *     {@code teardown} must then be safe to call from several threads
+   */
+  public PodGc(PodStore store, Stage1Options stage1, Events events, Teardown teardown,
+      int workers) {
+    this(store, stage1, events, Clock.systemUTC(), teardown, workers);
   }
 
   PodGc(PodStore store, Stage1Options stage1, Events events, Clock clock) {
-    this(store, stage1, events, clock, Teardown.NONE);
+    this(store, stage1, events, clock, Teardown.NONE, 1);
   }
 
   PodGc(PodStore store, Stage1Options stage1, Events events, Clock clock, Teardown teardown) {
+    this(store, stage1, events, clock, teardown, 1);
+  }
+
+  PodGc(PodStore store, Stage1Options stage1, Events events, Clock clock, Teardown teardown,
+      int workers) {
+    if (workers < 1) {
+      throw new IllegalArgumentException("gc workers must be at least 1, got " + workers);
+    }
+    this.workers = workers;
     this.store = store;
     this.stage1 = stage1;
     this.events = events;
@@ -116,8 +139,9 @@ public final class PodGc {
     markExpired(StateDir.EMBRYO, max(expirePrepared, STALE_EMBRYO), "stale embryo", marked,
         failures);
     if (!markOnly) {
-      sweep(StateDir.EXITED_GARBAGE, gracePeriod, deleted, failures);
-      sweep(StateDir.GARBAGE, Duration.ZERO, deleted, failures);
+      List<Pod> due = new ArrayList<>(due(StateDir.EXITED_GARBAGE, gracePeriod));
+      due.addAll(due(StateDir.GARBAGE, Duration.ZERO));
+      sweep(due, deleted, failures);
     }
     return new Result(marked, deleted, failures);
   }
@@ -230,9 +254,10 @@ public final class PodGc {
     }
   }
 
-  private void sweep(StateDir dir, Duration grace, List<PodUuid> deleted, List<String> failures)
-      throws PodException {
+  /** The pods of {@code dir} marked longer ago than {@code grace}. */
+  private List<Pod> due(StateDir dir, Duration grace) throws PodException {
     Instant now = clock.instant();
+    List<Pod> due = new ArrayList<>();
     for (String name : PodStore.entries(store.stateDir(dir))) {
       PodUuid uuid = new PodUuid(name);
       Path podDir = store.podDir(dir, uuid);
@@ -242,15 +267,66 @@ public final class PodGc {
           continue;
         }
       }
-      try {
-        if (delete(new Pod(uuid, PodState.of(dir, false), podDir))) {
-          deleted.add(uuid);
-        }
-      } catch (PodNotFoundException e) {
-        // Deleted by a concurrent gc or rm.
-      } catch (PodException e) {
-        failures.add("cannot garbage collect pod \"" + uuid + "\": " + e.getMessage());
+      due.add(new Pod(uuid, PodState.of(dir, false), podDir));
+    }
+    return due;
+  }
+
+  /** Deletes the pods, up to {@code workers} at once; results are reported in pod order. */
+  private void sweep(List<Pod> due, List<PodUuid> deleted, List<String> failures) {
+    int n = Math.min(workers, due.size());
+    if (n <= 1) {
+      for (Pod pod : due) {
+        sweepOne(pod, deleted, failures);
       }
+      return;
+    }
+    List<List<PodUuid>> deletedBy = new ArrayList<>();
+    List<List<String>> failuresBy = new ArrayList<>();
+    for (int i = 0; i < due.size(); i++) {
+      deletedBy.add(new ArrayList<>(1));
+      failuresBy.add(new ArrayList<>(1));
+    }
+    AtomicInteger next = new AtomicInteger();
+    Runnable work = () -> {
+      for (int i = next.getAndIncrement(); i < due.size(); i = next.getAndIncrement()) {
+        sweepOne(due.get(i), deletedBy.get(i), failuresBy.get(i));
+      }
+    };
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < n; t++) {
+      Thread thread = new Thread(work, "gc-" + t);
+      threads.add(thread);
+      thread.start();
+    }
+    boolean interrupted = false;
+    for (Thread thread : threads) {
+      while (true) {
+        try {
+          thread.join();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true; // the workers finish their pods: a pod is never left half-swept
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    // Only the workers wrote these lists, and join() publishes what they wrote.
+    deletedBy.forEach(deleted::addAll);
+    failuresBy.forEach(failures::addAll);
+  }
+
+  private void sweepOne(Pod pod, List<PodUuid> deleted, List<String> failures) {
+    try {
+      if (delete(pod)) {
+        deleted.add(pod.uuid());
+      }
+    } catch (PodNotFoundException e) {
+      // Deleted by a concurrent gc or rm.
+    } catch (PodException | RuntimeException e) {
+      failures.add("cannot garbage collect pod \"" + pod.uuid() + "\": " + e.getMessage());
     }
   }
 

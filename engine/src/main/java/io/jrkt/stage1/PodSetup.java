@@ -59,6 +59,32 @@ public final class PodSetup {
   }
 
   /**
+   * Work that may start as soon as the pod's directory exists, and run beside the rest of the
+   * preparation (the pod's network set-up). Its records live in the pod directory, so the caller
+   * must let it finish before the pod moves.
+   */
+  public interface Sidecar {
+    Sidecar NONE = new Sidecar() {
+      @Override
+      public void start(Path podDir, String uuid, PodManifest manifest, Stage1Flavor flavor) {}
+
+      @Override
+      public boolean undo() {
+        return true;
+      }
+    };
+
+    /** Starts the work for the new, locked pod (called once, from the preparing thread). */
+    void start(Path podDir, String uuid, PodManifest manifest, Stage1Flavor flavor);
+
+    /**
+     * The preparation failed: waits for the work and undoes it. False if something it made is
+     * still recorded in the pod directory (then the directory must stay for gc).
+     */
+    boolean undo();
+  }
+
+  /**
    * A prepared pod, still locked by this process (state "preparing").
    *
    * @param runDir where the pod directory will be while it runs; the run plan refers to it
@@ -97,6 +123,11 @@ public final class PodSetup {
   }
 
   public Prepared prepare(Request r) throws Stage1Exception, ArgsException {
+    return prepare(r, Sidecar.NONE);
+  }
+
+  /** Prepares the pod, with {@code sidecar} started as soon as its directory exists. */
+  public Prepared prepare(Request r, Sidecar sidecar) throws Stage1Exception, ArgsException {
     PodManifest given = r.podManifest().isPresent() ? readPodManifest(r.podManifest().get())
         : null;
     Stage1Request stage1Request = r.stage1();
@@ -166,6 +197,7 @@ public final class PodSetup {
       if (r.uuidFileSave().isPresent()) {
         saveUuid(r.uuidFileSave().get(), pod.uuid().value());
       }
+      sidecar.start(pod.dir(), pod.uuid().value(), manifest, stage1.flavor());
       // Once more, under each tree's lock, now that the pod exists: image gc keeps every tree
       // while a pod is being prepared and asks again under the lock before it removes one, so
       // a tree found here stays as long as the pod records it (overlay lower layers).
@@ -188,7 +220,11 @@ public final class PodSetup {
       touch(stage1, manifest);
       return new Prepared(pod, stage1, entrypoints, manifest, runDir);
     } catch (Stage1Exception | IOException | RuntimeException e) {
-      abandon(pod);
+      if (sidecar.undo()) {
+        abandon(pod);
+      } else {
+        pod.close(); // an aborted prepare, whose records gc undoes
+      }
       if (e instanceof Stage1Exception) {
         throw (Stage1Exception) e;
       }

@@ -68,6 +68,14 @@ public final class Native {
   /** umount2(target, flags). */
   public static native void umount(String target, int flags) throws NativeException;
 
+  /**
+   * Creates a network namespace with its loopback up and bind-mounts it on {@code path}, an
+   * existing file in {@code dir}; {@code dir} becomes a shared mount point (as with
+   * {@code ip netns add}). Only the calling thread enters the new namespace, and it is back in
+   * its own before this returns.
+   */
+  public static native void createNetns(String dir, String path) throws NativeException;
+
   /** kill(pid, sig); returns 0 or the errno (ESRCH = 3 when the process is gone). */
   public static native int kill(int pid, int sig);
 

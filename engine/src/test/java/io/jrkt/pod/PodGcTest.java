@@ -15,7 +15,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -291,6 +293,58 @@ class PodGcTest {
     assertThrows(PodNotFoundException.class, () -> gc.remove(new PodUuid(C)));
     assertTrue(Files.isDirectory(podsDir("run", A)));
     fx.release(running);
+  }
+
+  @Test
+  void theSweepDeletesPodsInParallelAndReportsInPodOrder() throws Exception {
+    List<String> uuids = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      String uuid = String.format("%08x-1111-4111-8111-111111111111", i);
+      uuids.add(uuid);
+      fx.pod(i % 2 == 0 ? "run" : "prepare", uuid, "app");
+    }
+    AtomicInteger busy = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    CountDownLatch overlap = new CountDownLatch(4);
+    PodGc gc = new PodGc(fx.store, new PodGc.Stage1Options(false, null), new PodGc.Events() {},
+        Clock.systemUTC(), podDir -> {
+          most.accumulateAndGet(busy.incrementAndGet(), Math::max);
+          overlap.countDown();
+          try {
+            // The first four wait for each other: a sequential sweep would time out here.
+            overlap.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            throw new AssertionError(e);
+          }
+          busy.decrementAndGet();
+          if (podDir.getFileName().toString().startsWith("00000003")) {
+            throw new PodException("DEL failed");
+          }
+        }, 4);
+    long start = System.nanoTime();
+    PodGc.Result r = gc.collect(Duration.ZERO, EXPIRE, false);
+    assertTrue(System.nanoTime() - start < 5_000_000_000L, "the workers overlapped");
+    assertEquals(4, most.get());
+    // Exited pods first, then failed prepares; each group in directory order, as sequentially.
+    List<PodUuid> expected = new ArrayList<>();
+    for (int parity = 0; parity < 2; parity++) {
+      for (int i = parity; i < uuids.size(); i += 2) {
+        if (i != 3) {
+          expected.add(new PodUuid(uuids.get(i)));
+        }
+      }
+    }
+    assertEquals(expected, r.deleted());
+    assertEquals(List.of("cannot garbage collect pod \"" + uuids.get(3) + "\": DEL failed"),
+        r.failures());
+    assertTrue(Files.isDirectory(podsDir("garbage", uuids.get(3))), "kept for the next gc");
+    assertEquals(1, fx.store.list().size());
+  }
+
+  @Test
+  void aWorkerCountBelowOneIsRejected() {
+    assertThrows(IllegalArgumentException.class, () -> new PodGc(fx.store,
+        new PodGc.Stage1Options(false, null), recorder, PodGc.Teardown.NONE, 0));
   }
 
   @Test
