@@ -49,7 +49,18 @@ if wanted oci-fetch; then
   sh "$here/oci-fetch.sh" "$work" > "$work/oci.md" || { echo "bench: oci-fetch failed" >&2; status=1; }
 fi
 
+# The raw figures, kept (bench/results/ is not tracked) in case the report below needs redoing.
+mkdir -p "$root/bench/results/last"
+cp "$results" "$root/bench/results/last/"
+for f in results.notes api.md oci.md api/api-latency.tsv api/api-load.tsv; do
+  [ -f "$work/$f" ] && cp "$work/$f" "$root/bench/results/last/" || true
+done
+
 # Figures used in the verdicts.
+verdict() { # verdict VALUE LIMIT
+  if [ -z "$1" ] || [ -z "$2" ]; then echo "not measured"; return; fi
+  awk -v v="$1" -v l="$2" 'BEGIN { print (v <= l) ? "met" : "missed" }'
+}
 value() { awk -F'\t' -v w="$1" '$2 ~ w { print $3; exit }' "$results"; }
 run_ms=$(value '^jrkt run, fly')
 floor_fetch=$(value '^floor: sha512sum')
@@ -86,10 +97,6 @@ api_rss=$( [ -f "$work/api.md" ] && sed -n 's/^Service RSS after the load: \([0-
 load_verdict=$(if [ -z "$load_errors" ]; then echo "not measured"
   elif [ "$load_errors" != 0 ]; then echo missed; else verdict "$load_p99" 50; fi)
 oci_ratio=$( [ -f "$work/oci.md" ] && sed -n 's/^Ratio jrkt \/ skopeo: \*\*\([0-9.]*\)\*\*.*/\1/p' "$work/oci.md" || true)
-verdict() { # verdict VALUE LIMIT
-  if [ -z "$1" ] || [ -z "$2" ]; then echo "not measured"; return; fi
-  awk -v v="$1" -v l="$2" 'BEGIN { print (v <= l) ? "met" : "missed" }'
-}
 fetch_limit=$( [ -n "$floor_fetch" ] && awk -v f="$floor_fetch" 'BEGIN { printf "%.1f", f * 1.2 }' || true)
 nspawn3_limit=$( [ -n "$nspawn_ms" ] && awk -v r="$nspawn_ms" 'BEGIN { printf "%.1f", r * 1.5 }' || true)
 ratio=$( [ -n "$floor_fetch" ] && [ -n "$fetch_ms" ] \

@@ -29,6 +29,9 @@ collect="$JRKT --dir=$data gc --grace-period=0s && sync"
 bench run "jrkt run, fly, /bin/true" "$BENCH_RUNS" "$collect" "$JRKT --dir=$data $run"
 bench run "jrkt run, fly, /bin/true, without lib/jrkt.jsa" "$BENCH_RUNS" "$collect" \
   "$nocds --dir=$data $run"
+# The JVM's own start with the launcher's options and no application: the floor of every command.
+bench run "floor: java -version (the launcher's JVM options, no archive of ours)" "$BENCH_RUNS" "" \
+  "java -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss1m -Xshare:auto -version"
 bench run "jrkt version" "$BENCH_RUNS" "" "$JRKT version"
 bench run "jrkt version, without lib/jrkt.jsa" "$BENCH_RUNS" "" "$nocds version"
 
