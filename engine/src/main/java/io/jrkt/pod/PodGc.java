@@ -28,12 +28,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * plugins, the stage1's gc), so pods do not wait for each other.
  */
 public final class PodGc {
-  /**
-   * An embryo is a pod directory between mkdir and its lock: microseconds in a live {@code run};
-   * one that stays unlocked for this long belongs to a crashed process.
-   */
-  static final Duration STALE_EMBRYO = Duration.ofMinutes(1);
-
   /** What the gc reports as it goes. */
   public interface Events {
     /** A pod was moved to a garbage directory; {@code message} says which and why. */
@@ -136,8 +130,8 @@ public final class PodGc {
     markExited(marked, failures);
     markAbortedPrepares(marked, failures);
     markExpired(StateDir.PREPARED, expirePrepared, "expired prepared pod", marked, failures);
-    markExpired(StateDir.EMBRYO, max(expirePrepared, STALE_EMBRYO), "stale embryo", marked,
-        failures);
+    // An embryo gc can lock is dead or not yet locked by its creator, who then starts again.
+    markExpired(StateDir.EMBRYO, Duration.ZERO, "abandoned embryo", marked, failures);
     if (!markOnly) {
       List<Pod> due = new ArrayList<>(due(StateDir.EXITED_GARBAGE, gracePeriod));
       due.addAll(due(StateDir.GARBAGE, Duration.ZERO));
@@ -396,9 +390,5 @@ public final class PodGc {
     if (d.isNegative()) {
       throw new PodException("invalid " + what + " " + d + ": must not be negative");
     }
-  }
-
-  private static Duration max(Duration a, Duration b) {
-    return a.compareTo(b) >= 0 ? a : b;
   }
 }

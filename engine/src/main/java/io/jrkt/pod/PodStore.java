@@ -59,20 +59,40 @@ public final class PodStore {
   /**
    * Creates a pod: mkdir {@code embryo/<uuid>}, lock it exclusively, write {@code pod-created}
    * and move it to {@code prepare/<uuid>}. The caller owns the returned (locked) pod.
+   *
+   * <p>An unlocked embryo belongs to a dead process or to one between its mkdir and its lock; gc
+   * takes any embryo it can lock. So a creator that finds its embryo taken (gone, locked, or moved
+   * away before its lock held) starts again under a new UUID.
    */
   public NewPod create() throws PodException {
     PodFiles.ensureDir(stateDir(StateDir.EMBRYO));
     PodFiles.ensureDir(stateDir(StateDir.PREPARE));
-    PodUuid uuid = PodUuid.random();
+    for (int attempt = 1; ; attempt++) {
+      NewPod pod = tryCreate(PodUuid.random());
+      if (pod != null) {
+        return pod;
+      }
+      if (attempt == CREATE_ATTEMPTS) {
+        throw new PodException("cannot create a pod in " + stateDir(StateDir.EMBRYO) + ": "
+            + "its directory was taken by a concurrent gc " + CREATE_ATTEMPTS + " times");
+      }
+    }
+  }
+
+  private static final int CREATE_ATTEMPTS = 5;
+
+  /** One creation attempt; null when a concurrent gc took the embryo first. */
+  private NewPod tryCreate(PodUuid uuid) throws PodException {
     Path embryo = podDir(StateDir.EMBRYO, uuid);
     PodFiles.createPodDir(embryo);
     DirLock lock = DirLock.openIfPresent(embryo);
     if (lock == null) {
-      throw new PodException("pod directory " + embryo + " vanished right after its creation");
+      return null;
     }
     try {
-      if (!lock.tryExclusive()) {
-        throw new PodException("pod directory " + embryo + " is locked by another process");
+      if (!lock.tryExclusive() || !lock.refersTo(embryo)) {
+        lock.close();
+        return null;
       }
       try {
         Files.createFile(embryo.resolve(Pod.CREATED_FILE));

@@ -115,27 +115,57 @@ class PodGcTest {
   }
 
   @Test
-  void preparedPodsExpireAndStaleEmbryosAreCollected() throws Exception {
+  void preparedPodsExpireAndUnlockedEmbryosAreCollectedAtOnce() throws Exception {
     fx.pod("prepared", A, "app");
     fx.pod("embryo", B);
     PodGc.Result fresh = gc().collect(GRACE, EXPIRE, true);
-    assertEquals(List.of(), fresh.marked());
+    assertEquals(List.of(new PodUuid(B)), fresh.marked(), "an unlocked embryo is abandoned");
+    assertTrue(Files.isDirectory(podsDir("garbage", B)));
 
     PodGc.Result later = gcAt(Instant.now().plus(EXPIRE).plusSeconds(5)).collect(GRACE, EXPIRE,
         true);
-    assertEquals(List.of(new PodUuid(A), new PodUuid(B)), later.marked());
+    assertEquals(List.of(new PodUuid(A)), later.marked());
     assertTrue(Files.isDirectory(podsDir("garbage", A)));
-    assertTrue(Files.isDirectory(podsDir("garbage", B)));
   }
 
   @Test
-  void zeroExpiryStillSparesEmbryosOfLiveCreates() throws Exception {
+  void lockedEmbryosOfLiveCreatesAreSpared() throws Exception {
     fx.pod("prepared", A, "app");
     fx.pod("embryo", B);
+    Process creator = fx.holdLock(podsDir("embryo", B));
     PodGc.Result r = gc().collect(Duration.ZERO, Duration.ZERO, false);
     assertEquals(List.of(new PodUuid(A)), r.marked());
     assertEquals(List.of(new PodUuid(A)), r.deleted());
     assertTrue(Files.isDirectory(podsDir("embryo", B)));
+    fx.release(creator);
+  }
+
+  @Test
+  void createsRacingAGcAlwaysEndWithALockedPreparingPod() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    List<String> gcFailures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    Thread collector = new Thread(() -> {
+      while (!done.get()) {
+        try {
+          gcFailures.addAll(gc().collect(Duration.ZERO, EXPIRE, false).failures());
+        } catch (PodException e) {
+          gcFailures.add(e.getMessage());
+        }
+      }
+    });
+    collector.start();
+    try {
+      for (int i = 0; i < 300; i++) {
+        try (NewPod pod = fx.store.create()) {
+          assertEquals(PodState.PREPARING, fx.store.get(pod.uuid()).state());
+          assertTrue(Files.isRegularFile(pod.dir().resolve(Pod.CREATED_FILE)));
+        }
+      }
+    } finally {
+      done.set(true);
+      collector.join();
+    }
+    assertEquals(List.of(), gcFailures);
   }
 
   @Test
