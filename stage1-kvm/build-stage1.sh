@@ -37,8 +37,13 @@ for entrypoint in enter stop gc; do
   ln "$work/rootfs/run" "$work/rootfs/$entrypoint"
 done
 
+# The guest applies the apps' isolators with stage1-nspawn's code (shared isolators.c, seccomp.c).
+mkdir -p "$work/generated"
+"$here/../stage1-fly/gen-syscall-table.sh" "$work/generated/syscall_table.h"
 # shellcheck disable=SC2086
-$cc $cflags -o "$work/initramfs/init" "$src"/guest/init.c "$src"/guest/agent.c "$src"/guest/net.c "$src"/guest/dns.c $common
+$cc $cflags -I"$work/generated" -o "$work/initramfs/init" "$src"/guest/init.c "$src"/guest/agent.c \
+  "$src"/guest/net.c "$src"/guest/dns.c "$src"/guest/limits.c "$shared/isolators/isolators.c" \
+  "$shared/isolators/seccomp.c" $common
 for d in dev proc sys pod; do
   mkdir -p "$work/initramfs/$d"
 done

@@ -24,11 +24,11 @@ chmod 0755 "$work/rootfs" "$work/rootfs/usr"
 
 # The seccomp filter's syscall numbers come from the kernel headers (linux-libc-dev).
 mkdir -p "$work/generated"
-"$here/gen-syscall-table.sh" "$work/generated/syscall_table.h"
+"$here/../stage1-fly/gen-syscall-table.sh" "$work/generated/syscall_table.h"
 ${CC:-gcc} -static -O2 -Wall -Werror -s -I"$shared" -I"$work/generated" \
   -o "$work/rootfs/init" "$src"/*.c \
   "$shared/util.c" "$shared/plan.c" "$shared/mounts.c" "$shared/gc.c" "$shared/entry.c" \
-  "$shared/journal.c"
+  "$shared/journal.c" "$shared/isolators/isolators.c" "$shared/isolators/seccomp.c"
 chmod 0755 "$work/rootfs/init"
 for entrypoint in supervisor enter stop gc; do
   ln "$work/rootfs/init" "$work/rootfs/$entrypoint"

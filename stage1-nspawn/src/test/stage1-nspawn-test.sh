@@ -73,9 +73,10 @@ if [ $# -ge 1 ]; then
   tar -xf "$1" -C "$POD/stage1" || exit 1
 else
   mkdir -p "$S1/usr" "$T/generated"
-  "$here/../../gen-syscall-table.sh" "$T/generated/syscall_table.h" || exit 1
+  "$here/../../../stage1-fly/gen-syscall-table.sh" "$T/generated/syscall_table.h" || exit 1
   gcc -static -O2 -Wall -Werror -I"$shared" -I"$T/generated" -o "$S1/init" "$src"/*.c \
-    "$shared/util.c" "$shared/plan.c" "$shared/mounts.c" "$shared/gc.c" "$shared/entry.c" || exit 1
+    "$shared/util.c" "$shared/plan.c" "$shared/mounts.c" "$shared/gc.c" "$shared/entry.c" \
+    "$shared/isolators/isolators.c" "$shared/isolators/seccomp.c" || exit 1
   for e in supervisor enter stop gc; do ln "$S1/init" "$S1/$e"; done
 fi
 for app in a b; do

@@ -31,6 +31,9 @@
 #define KVM_VIRTIOFSD_PID "vm/virtiofsd.pid"
 /* The pod's hostname (--hostname, else rkt-<uuid>), which the guest sets. */
 #define KVM_HOSTNAME_FILE "vm/hostname"
+/* What the guest leaves unrestricted in every app, as /run's flags ask, one word a line:
+ * "capabilities" (--disable-capabilities-restriction), "seccomp" (--disable-seccomp). */
+#define KVM_INSECURE_FILE "vm/insecure"
 /* The guest's network set-up, one directive a line, in this order per network; absent: no NIC.
  *   nic IFNAME MAC                      the NIC with this MAC becomes IFNAME (ethN)
  *   addr IFNAME ADDRESS PREFIX          an IPv4 or IPv6 address
@@ -59,6 +62,7 @@ struct vm_volume {
   const char *tag;
   const char *host_path;
   char **virtiofsd; /* NULL-terminated argv */
+  int read_only;    /* every mount of it is read-only: served from a read-only bind */
 };
 
 /* An app's output ports: qemu takes the sockets behind its stdout and stderr at these fds. */

@@ -92,6 +92,30 @@ static void kernel_read_only(void) {
   }
 }
 
+/* A host volume every mount of which is read-only is read-only at its source too, in the same
+ * namespace: virtiofsd serves it from there, so not even the guest's kernel can write it (the
+ * guest's read-only binds are the first line). Mounts below it, for a recursive volume, are
+ * made read-only with it. */
+static void volumes_read_only(const struct vm_spec *spec) {
+  for (size_t v = 0; v < spec->nvolumes; v++) {
+    const char *dir = spec->volumes[v].host_path;
+    if (!spec->volumes[v].read_only) {
+      continue;
+    }
+    if (mount(dir, dir, NULL, MS_BIND | MS_REC, NULL) != 0) {
+      die_errno("bind host volume %s read-only", dir);
+    }
+    struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+    if (mount_setattr(AT_FDCWD, dir, AT_RECURSIVE, &attr, sizeof attr) != 0) {
+      if (errno != ENOSYS ||
+          mount(NULL, dir, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) != 0) {
+        die_errno("make host volume %s read-only", dir);
+      }
+    }
+    debugf("host volume %s shared read-only", dir);
+  }
+}
+
 /* In a child: dies with the parent, output to log (or the pod's own when NULL). */
 static void child_setup(const char *log, int lock_fd) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -290,6 +314,12 @@ int kvm_run_main(int argc, char **argv) {
   if (write_file_atomic(KVM_HOSTNAME_FILE, hostname) != 0) {
     die_errno("write %s", KVM_HOSTNAME_FILE);
   }
+  char insecure[32];
+  snprintf(insecure, sizeof insecure, "%s%s", flags.disable_caps ? "capabilities\n" : "",
+           flags.disable_seccomp ? "seccomp\n" : "");
+  if (write_file_atomic(KVM_INSECURE_FILE, insecure) != 0) {
+    die_errno("write %s", KVM_INSECURE_FILE);
+  }
   kvm_dns_prepare(hostname, flags.dns_conf_mode);
   long t0 = now_ms();
   debugf("accelerator %s, boot timeout %ld ms", spec.accel, spec.boot_timeout_ms);
@@ -306,6 +336,7 @@ int kvm_run_main(int argc, char **argv) {
     die_errno("signalfd");
   }
   kernel_read_only();
+  volumes_read_only(&spec);
   write_pid_file("ppid", getpid());
   signal(SIGPIPE, SIG_IGN); /* a closed stdout must not end /run: the apps' output is dropped */
   /* virtiofsd[0] serves the pod directory, virtiofsd[1..] the host volumes. */

@@ -3,7 +3,8 @@
  * "version" "1", then keyed entries. Fields point into the file's buffer, never freed.
  *
  *   accel NAME | boot-timeout-ms N | host-pod-dir PATH | virtiofsd COUNT ARGS... |
- *   volume TAG HOST-PATH COUNT ARGS... (repeated) | output APP OUT-FD ERR-FD (repeated) |
+ *   volume TAG HOST-PATH COUNT ARGS... (repeated) | read-only TAG (after its volume) |
+ *   output APP OUT-FD ERR-FD (repeated) |
  *   qemu COUNT ARGS...
  */
 #define _GNU_SOURCE
@@ -71,6 +72,16 @@ void spec_load(const char *path, struct vm_spec *spec) {
       if (spec->host_pod_dir[0] != '/') {
         spec_fail(path, at, "host-pod-dir must be absolute", spec->host_pod_dir);
       }
+    } else if (strcmp(key, "read-only") == 0) {
+      const char *tag = fields[i++];
+      size_t v = 0;
+      while (v < spec->nvolumes && strcmp(spec->volumes[v].tag, tag) != 0) {
+        v++;
+      }
+      if (v == spec->nvolumes) {
+        spec_fail(path, at, "read-only names no volume before it", tag);
+      }
+      spec->volumes[v].read_only = 1;
     } else if (strcmp(key, "output") == 0) {
       if (i + 2 >= n) {
         spec_fail(path, at, "entry is cut short", key);
@@ -103,6 +114,7 @@ void spec_load(const char *path, struct vm_spec *spec) {
         }
         spec->volumes = grown;
         volume = &spec->volumes[spec->nvolumes++];
+        volume->read_only = 0;
         volume->tag = fields[i++];
         volume->host_path = fields[i++];
         if (volume->tag[0] == '\0' || strchr(volume->tag, '/') != NULL ||

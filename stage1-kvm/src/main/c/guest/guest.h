@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include "../kvm.h"
+#include "isolators/isolators.h"
 
 /* Starts the agent on its (non-blocking) port; plan and the signals the init blocks (which a
  * command unblocks) must outlive it. */
@@ -26,6 +27,11 @@ void agent_stop(void);
 void guest_net_setup(void);
 /* dns.c: prepends the binds of the pod's hostname, hosts and resolv.conf to the app's mounts. */
 void guest_dns_mounts(struct plan_app *app);
+/* limits.c: the cgroups of the apps' memory and CPU limits (cgroup2, the guest's own root);
+ * dies on a limit the kernel refuses. */
+void guest_limits_setup(const struct plan *plan);
+/* In the app's process: joins its cgroup, when it has limits. */
+void guest_limits_join(const struct plan_app *app);
 #define GUEST_POD_MOUNT "/pod"
 
 #endif

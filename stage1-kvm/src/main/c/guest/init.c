@@ -2,8 +2,10 @@
  * The guest's /init (PID 1 of the VM). It loads the virtio modules the initramfs carries, mounts
  * the pod directory the host shares over virtiofs (tag "pod") on /pod, and runs the pod's apps
  * from the run plan there with stage1-nspawn's supervision rules:
- *  - each app's mounts (stage1-fly's code), then a fork per app: process group leader, chroot,
- *    cwd, groups, gid, uid, exec with exactly the plan's environment; its stdout and stderr are
+ *  - each app's mounts (stage1-fly's code), then a fork per app: process group leader, its
+ *    cgroup (limits.c), oom_score_adj and the bounding set, chroot, cwd, groups, gid, uid, the
+ *    capability sets and no_new_privs, the seccomp filter (stage1-nspawn's isolators, shared),
+ *    exec with exactly the plan's environment; its stdout and stderr are
  *    its own virtio-serial ports "out.<app>" and "err.<app>", which the host sends to the
  *    journal under the app's name or to the pod's stdout and stderr;
  *  - an app's exit code (128+N for signal N) goes to rkt/status/<app> on the share, i.e. on the
@@ -288,6 +290,21 @@ static void signal_apps(int sig) {
   }
 }
 
+static int file_has_word(const char *path, const char *word);
+/* What stage0's flags leave unrestricted (KVM_INSECURE_FILE); set before the apps start. */
+static int restrict_caps = 1, filter_syscalls = 1;
+
+/* Unknown syscall names fail the pod here, before any app starts (as in stage1-nspawn). */
+static void check_seccomp_filters(void) {
+  for (size_t a = 0; filter_syscalls && a < plan.napps; a++) {
+    if (plan.apps[a].has_seccomp) {
+      struct sock_filter *filter;
+      seccomp_build_filter(&plan.apps[a], &filter);
+      free(filter);
+    }
+  }
+}
+
 static pid_t start_app(size_t index, int rootfd, int out, int err, const sigset_t *blocked) {
   const struct plan_app *app = &plan.apps[index];
   pid_t pid = fork();
@@ -298,14 +315,22 @@ static pid_t start_app(size_t index, int rootfd, int out, int err, const sigset_
     return pid;
   }
   setpgid(0, 0);
-  sigprocmask(SIG_UNBLOCK, blocked, NULL);
   int null = open("/dev/null", O_RDONLY);
   if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) {
     die_errno("app \"%s\": set up stdin, stdout and stderr", app->name);
   }
   int keep = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
   close_fds_except(keep);
+  /* stage1-nspawn's supervisor's order: cgroups, root-only isolators, the app's ids, the rest,
+   * and the seccomp filter last (it allows execve). */
+  guest_limits_join(app);
+  isolators_before_setuid(app, restrict_caps);
   app_become(app, keep);
+  isolators_before_exec(app, restrict_caps);
+  sigprocmask(SIG_UNBLOCK, blocked, NULL);
+  if (filter_syscalls) {
+    seccomp_install(app);
+  }
   execve(app->exec[0], app->exec, app->env);
   fprintf(stderr, "stage1-kvm: exec %s in app \"%s\": %s\n", app->exec[0], app->name,
           strerror(errno));
@@ -351,9 +376,10 @@ static void power_off(void) {
   _exit(0); /* not reached: the kernel panics when init exits, which ends the VM too */
 }
 
-static int cmdline_has(const char *word) {
+/* Whether the file holds word as one of its space- or newline-separated words. */
+static int file_has_word(const char *path, const char *word) {
   size_t size;
-  char *text = read_file("/proc/cmdline", &size);
+  char *text = read_file(path, &size);
   if (text == NULL) {
     return 0;
   }
@@ -378,7 +404,7 @@ int main(void) {
   }
   mount_or_die("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
   mount_or_die("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-  fly_debug_enabled = cmdline_has("jrkt.debug");
+  fly_debug_enabled = file_has_word("/proc/cmdline", "jrkt.debug");
   debugf("%ld ms since boot: init started", now_ms());
   load_modules(0);
   if (has_network_card()) {
@@ -407,7 +433,12 @@ int main(void) {
   guest_net_setup();
   struct vm_spec spec;
   spec_load(KVM_SPEC_PATH, &spec);
+  plan_accepts_isolators = 1;
   plan_load(FLY_PLAN_PATH, &plan);
+  restrict_caps = !file_has_word(KVM_INSECURE_FILE, "capabilities");
+  filter_syscalls = !file_has_word(KVM_INSECURE_FILE, "seccomp");
+  check_seccomp_filters();
+  guest_limits_setup(&plan);
   mount_volume_shares(&spec);
   map_volume_sources(&spec);
   int *rootfds = calloc(plan.napps, sizeof *rootfds);

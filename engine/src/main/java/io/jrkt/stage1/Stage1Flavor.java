@@ -45,11 +45,12 @@ public record Stage1Flavor(String name, String imageName, Optional<String> bundl
 
   /**
    * Whether the flavor's stage1 reads the run plan's isolator directives (caps,
-   * no-new-privileges, oom-score-adj, memory-limit, cpu-quota); others refuse unknown
-   * directives, so the plan has them only for this one.
+   * no-new-privileges, oom-score-adj, memory-limit, cpu-quota, seccomp): stage1-nspawn's
+   * supervisor and stage1-kvm's guest init enforce them; others refuse unknown directives, so
+   * the plan has them only for these.
    */
   public boolean takesIsolatorDirectives() {
-    return "coreos".equals(name);
+    return "coreos".equals(name) || "kvm".equals(name);
   }
 
   /**

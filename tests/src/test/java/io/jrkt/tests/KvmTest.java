@@ -169,18 +169,45 @@ class KvmTest extends FunctionalTest {
     Path rw = Files.createDirectories(jrkt.work().resolve("kvm-rw"));
     Path ro = Files.createDirectories(jrkt.work().resolve("kvm-ro"));
     Files.writeString(ro.resolve("f"), "host content\n");
-    Path aci = image("kvm-vol", "cat /ro/f; echo written > /rw/out; "
-        + "if touch /ro/new 2>/dev/null; then echo wrote; else echo refused; fi");
+    Path aci = image("kvm-vol", "cat /ro/f; "
+        + "if touch /ro/new 2>/dev/null; then echo wrote; else echo refused; fi; "
+        + "echo written > /rw/out; while [ ! -e /rw/go ]; do sleep 0.1; done");
 
-    Jrkt.PodRun run = vm("--volume=rw,kind=host,source=" + rw,
+    Background pod = vmInBackground("--volume=rw,kind=host,source=" + rw,
         "--volume=ro,kind=host,source=" + ro + ",readOnly=true", aci.toString(),
         "--mount=volume=rw,target=/rw", "--mount=volume=ro,target=/ro");
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    while (!Files.exists(rw.resolve("out")) && System.nanoTime() < deadline) {
+      sleep(100);
+    }
+    // The share itself is read-only: virtiofsd serves the read-only volume from a read-only
+    // bind in /run's mount namespace; the writable one stays as it is.
+    Map<String, String> options = mountOptions(pidIn(podDir(pod.uuid()).resolve("ppid")));
+    Files.writeString(rw.resolve("go"), "");
+    Result r = pod.running().await(READY_TIMEOUT);
 
-    run.result().ok();
-    assertEquals(List.of("host content", "refused"), run.result().lines(),
-        run.result().toString());
+    r.ok();
+    assertEquals(List.of("host content", "refused"), r.lines(), r.toString());
     assertEquals("written\n", Jrkt.read(rw.resolve("out")));
     assertFalse(Files.exists(ro.resolve("new")));
+    assertTrue(options.getOrDefault(ro.toString(), "").startsWith("ro,"),
+        "the read-only volume's share in /run's namespace: " + options.get(ro.toString()));
+    assertFalse(options.getOrDefault(rw.toString(), "rw,").startsWith("ro,"),
+        "the writable volume's share: " + options.get(rw.toString()));
+    assertFalse(Jrkt.read(Path.of("/proc/self/mountinfo")).contains(" " + ro + " "),
+        "the bind stays in the pod's own mount namespace");
+  }
+
+  /** Mount point to per-mount options, from a process's mountinfo. */
+  private static Map<String, String> mountOptions(long pid) {
+    Map<String, String> options = new java.util.HashMap<>();
+    for (String line : Jrkt.read(Path.of("/proc/" + pid + "/mountinfo")).split("\n")) {
+      String[] f = line.split(" ");
+      if (f.length > 5) {
+        options.put(f[4], f[5]);
+      }
+    }
+    return options;
   }
 
   // ---- root filesystems ----

@@ -119,7 +119,8 @@ public final class KvmPodPlanner {
     try {
       // For an overlay pod, into the stage1's upper layer (the overlay is not mounted yet).
       Files.write(io.jrkt.stage1.UpperDirs.stage1Dir(podDir, "rkt").resolve(VmSpec.FILE),
-          VmSpec.of(config, settings.bootTimeoutSeconds() * 1000).encode());
+          VmSpec.of(config, settings.bootTimeoutSeconds() * 1000,
+              readOnlyVolumes(runDir, plan)).encode());
       Files.write(podDir.resolve(ACCEL_FILE),
           (p.accel() + ": " + p.reason() + "\n").getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
@@ -153,6 +154,24 @@ public final class KvmPodPlanner {
       }
     }
     return List.copyOf(dirs);
+  }
+
+  /**
+   * The host volumes of {@link #hostVolumes} that every mount uses read-only: the stage1 shares
+   * them from a read-only bind, so that not even the guest's kernel can write them.
+   */
+  static java.util.Set<String> readOnlyVolumes(Path runDir, RunPlan plan) {
+    String prefix = runDir.toString() + "/";
+    java.util.Map<String, Boolean> readOnly = new java.util.HashMap<>();
+    for (AppPlan a : plan.apps()) {
+      for (PlanMount m : a.mounts()) {
+        if (!m.source().equals("tmpfs") && !m.source().startsWith(prefix)) {
+          readOnly.merge(m.source(), m.options().contains("ro"), Boolean::logicalAnd);
+        }
+      }
+    }
+    return readOnly.entrySet().stream().filter(java.util.Map.Entry::getValue)
+        .map(java.util.Map.Entry::getKey).collect(java.util.stream.Collectors.toSet());
   }
 
   /** The "cpu MHz" of /proc/cpuinfo in kHz; empty when it cannot be read. */

@@ -9,13 +9,17 @@ import java.util.List;
  * strings like the run plan, {@code version 1}, then {@code accel NAME},
  * {@code boot-timeout-ms N}, {@code host-pod-dir PATH}, {@code virtiofsd COUNT ARGS...}, one
  * {@code volume TAG HOST-PATH COUNT ARGS...} per host volume (its virtiofsd, serving
- * {@code vm/TAG.sock}), one {@code output APP OUT-FD ERR-FD} per app (the fds qemu takes that
+ * {@code vm/TAG.sock}), followed by {@code read-only TAG} when every mount of it is read-only
+ * (the stage1 then shares it from a read-only bind), one {@code output APP OUT-FD ERR-FD} per app (the fds qemu takes that
  * app's stdout and stderr sockets at) and {@code qemu COUNT ARGS...}.
  */
 public record VmSpec(String accel, long bootTimeoutMillis, String hostPodDir,
     List<String> virtiofsd, List<Volume> volumes, List<String> apps, List<String> qemu) {
-  /** A host volume's share: its virtio-fs tag, host directory and virtiofsd command line. */
-  public record Volume(String tag, String hostPath, List<String> virtiofsd) {
+  /**
+   * A host volume's share: its virtio-fs tag, host directory and virtiofsd command line, and
+   * whether the host side serves it read-only.
+   */
+  public record Volume(String tag, String hostPath, List<String> virtiofsd, boolean readOnly) {
     public Volume {
       virtiofsd = List.copyOf(virtiofsd);
     }
@@ -51,10 +55,17 @@ public record VmSpec(String accel, long bootTimeoutMillis, String hostPodDir,
   }
 
   public static VmSpec of(VmConfig c, long bootTimeoutMillis) {
+    return of(c, bootTimeoutMillis, java.util.Set.of());
+  }
+
+  /** @param readOnlyVolumes the config's volumes that every mount uses read-only */
+  public static VmSpec of(VmConfig c, long bootTimeoutMillis,
+      java.util.Set<String> readOnlyVolumes) {
     List<Volume> volumes = new java.util.ArrayList<>();
     for (int i = 1; i <= c.volumes().size(); i++) {
-      volumes.add(new Volume(QemuCommand.volumeTag(i), c.volumes().get(i - 1),
-          QemuCommand.volumeVirtiofsdArgv(c, i)));
+      String path = c.volumes().get(i - 1);
+      volumes.add(new Volume(QemuCommand.volumeTag(i), path,
+          QemuCommand.volumeVirtiofsdArgv(c, i), readOnlyVolumes.contains(path)));
     }
     return new VmSpec(c.accel(), bootTimeoutMillis, c.hostPodDir(), QemuCommand.virtiofsdArgv(c),
         volumes, c.apps(), QemuCommand.qemuArgv(c));
@@ -77,6 +88,10 @@ public record VmSpec(String accel, long bootTimeoutMillis, String hostPodDir,
       field(out, v.hostPath());
       field(out, Integer.toString(v.virtiofsd().size()));
       v.virtiofsd().forEach(a -> field(out, a));
+      if (v.readOnly()) {
+        field(out, "read-only");
+        field(out, v.tag());
+      }
     }
     for (int i = 0; i < apps.size(); i++) {
       field(out, "output");

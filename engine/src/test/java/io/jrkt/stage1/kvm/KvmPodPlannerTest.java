@@ -117,4 +117,30 @@ class KvmPodPlannerTest {
     assertEquals(OptionalLong.of(2600004), KvmPodPlanner.tscKhz(cpuinfo));
     assertEquals(OptionalLong.empty(), KvmPodPlanner.tscKhz(t.resolve("missing")));
   }
+
+  private static io.jrkt.stage1.AppPlan app(String name, io.jrkt.stage1.PlanMount... mounts) {
+    io.jrkt.appc.AcName n = new io.jrkt.appc.AcName(name);
+    return new io.jrkt.stage1.AppPlan(n, io.jrkt.stage1.AppPlan.rootOf(n), 0, 0, List.of(), "/",
+        List.of(), List.of("/bin/true"), List.of(mounts), false, Optional.empty());
+  }
+
+  private static io.jrkt.stage1.PlanMount bind(String source, String target, boolean ro) {
+    return new io.jrkt.stage1.PlanMount(source, target, ro ? List.of("rbind", "ro")
+        : List.of("rbind"));
+  }
+
+  @Test
+  void aHostVolumeIsSharedReadOnlyOnlyWhenEveryMountOfItIs(@TempDir Path t) throws Exception {
+    Path run = t.resolve("pod");
+    String onlyRead = Files.createDirectories(t.resolve("only-read")).toString();
+    String mixed = Files.createDirectories(t.resolve("mixed")).toString();
+    String written = Files.createDirectories(t.resolve("written")).toString();
+    io.jrkt.stage1.RunPlan plan = new io.jrkt.stage1.RunPlan(List.of(
+        app("a", bind(onlyRead, "/r", true), bind(mixed, "/m", true), bind(written, "/w", false),
+            bind(run + "/volumes/empty", "/e", true)),
+        app("b", bind(onlyRead, "/r2", true), bind(mixed, "/m", false))));
+
+    assertEquals(List.of(onlyRead, mixed, written), KvmPodPlanner.hostVolumes(run, plan));
+    assertEquals(Set.of(onlyRead), KvmPodPlanner.readOnlyVolumes(run, plan));
+  }
 }

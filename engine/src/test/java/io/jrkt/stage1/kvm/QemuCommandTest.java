@@ -1,6 +1,7 @@
 package io.jrkt.stage1.kvm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,6 +58,11 @@ class QemuCommandTest {
         "/usr/lib/qemu/virtiofsd", "")), spec);
     assertTrue(spec.contains(String.join("\0", "", "volume", "vol2", "/srv/logs", "10", "")),
         spec);
+    assertFalse(spec.contains("read-only"), spec);
+    String readOnly = new String(VmSpec.of(c, 1000, java.util.Set.of("/srv/logs")).encode(),
+        StandardCharsets.UTF_8);
+    assertTrue(readOnly.contains("log_level=warn\0read-only\0vol2\0"), readOnly);
+    assertEquals(1, readOnly.split("read-only", -1).length - 1, readOnly);
   }
 
   @Test

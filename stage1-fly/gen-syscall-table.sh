@@ -1,6 +1,6 @@
 #!/bin/sh
 # Writes OUT, a C table of the x86_64 syscall names and numbers taken from the kernel's header
-# (package linux-libc-dev), for the supervisor's seccomp filter: the numbers are the build
+# (package linux-libc-dev), for the seccomp filter of the apps (isolators.h): the numbers are the build
 # host's kernel ABI, never typed in by hand.
 #
 # usage: gen-syscall-table.sh OUT [UNISTD_64_H]

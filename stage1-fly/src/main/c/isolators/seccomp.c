@@ -23,7 +23,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "nspawn.h"
+#include "isolators.h"
 #include "syscall_table.h" /* generated at build time from the kernel headers */
 
 #define NSYSCALLS (sizeof syscall_numbers / sizeof syscall_numbers[0])

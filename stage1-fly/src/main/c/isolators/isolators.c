@@ -1,5 +1,5 @@
 /*
- * The isolators the supervisor applies in each app's process before it execs the app:
+ * The isolators a supervisor applies in each app's process before it execs the app:
  * the capability bounding set and the effective, permitted, inheritable and ambient sets
  * (the plan's "caps"), os/linux/oom-score-adj and os/linux/no-new-privileges. The memory and CPU
  * limits are cgroups, set up by /init (cgroup.c); the app joins them here.
@@ -15,7 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "nspawn.h"
+#include "isolators.h"
 
 /* Capability numbers are the kernel's ABI; the table does not depend on the build host's
  * headers being recent. */
