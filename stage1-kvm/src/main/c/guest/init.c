@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/signalfd.h>
@@ -127,8 +128,9 @@ static int has_network_card(void) {
 /* Opens the virtio-serial ports with these names (fds[i] for names[i], with flags[i]); waits
  * for them to show up. The ports of the device appear together, so one pass over
  * /sys/class/virtio-ports usually finds them all. */
-static void open_ports(const char *const *names, const int *flags, int *fds, size_t n) {
-  long deadline = now_ms() + PORT_WAIT_MS;
+static size_t try_open_ports(const char *const *names, const int *flags, int *fds, size_t n,
+                             long wait_ms) {
+  long deadline = now_ms() + wait_ms;
   size_t missing = n;
   for (size_t i = 0; i < n; i++) {
     fds[i] = -1;
@@ -161,18 +163,73 @@ static void open_ports(const char *const *names, const int *flags, int *fds, siz
     if (d != NULL) {
       closedir(d);
     }
-    if (missing == 0) {
-      return;
-    }
-    if (now_ms() > deadline) {
-      for (size_t i = 0; i < n; i++) {
-        if (fds[i] < 0) {
-          die("virtio-serial port \"%s\" did not show up", names[i]);
-        }
-      }
+    if (missing == 0 || now_ms() > deadline) {
+      return missing;
     }
     usleep(2000);
   }
+}
+
+static void open_ports(const char *const *names, const int *flags, int *fds, size_t n) {
+  if (try_open_ports(names, flags, fds, n, PORT_WAIT_MS) > 0) {
+    for (size_t i = 0; i < n; i++) {
+      if (fds[i] < 0) {
+        die("virtio-serial port \"%s\" did not show up", names[i]);
+      }
+    }
+  }
+}
+
+/*
+ * The host adds the virtio-serial ports a while after virtio_console has loaded (about 0.2 s
+ * under TCG), so /init does its other work first: the pod share, the plan, the apps' mounts.
+ * Until the "stderr" port is open its messages go to a memory file; then they are copied to
+ * the port, in order. If /init dies before that, an exit handler still waits for the port and
+ * copies them there (or, without the port, to the kernel's console), so a failing set-up still
+ * shows its reason on the pod's stderr.
+ */
+static int early_stderr = -1, console_fd = -1;
+
+static void copy_early_stderr(int to) {
+  char buf[4096];
+  ssize_t n;
+  lseek(early_stderr, 0, SEEK_SET);
+  while ((n = read(early_stderr, buf, sizeof buf)) > 0) {
+    if (write(to, buf, (size_t)n) < 0) {
+      break;
+    }
+  }
+}
+
+static void attach_stderr(int port) {
+  copy_early_stderr(port);
+  dup2(port, 2);
+  close(port);
+  close(early_stderr);
+  early_stderr = -1;
+}
+
+static void flush_early_stderr_at_exit(void) {
+  if (early_stderr < 0) {
+    return;
+  }
+  const char *const name[] = {"stderr"};
+  const int flags[] = {O_WRONLY};
+  int fd;
+  if (try_open_ports(name, flags, &fd, 1, PORT_WAIT_MS) == 0) {
+    attach_stderr(fd);
+  } else if (console_fd >= 0) {
+    copy_early_stderr(console_fd);
+  }
+}
+
+static void buffer_stderr_until_the_port_opens(void) {
+  console_fd = fcntl(2, F_DUPFD_CLOEXEC, 3);
+  early_stderr = memfd_create("early-stderr", MFD_CLOEXEC);
+  if (early_stderr < 0 || dup2(early_stderr, 2) < 0) {
+    die_errno("buffer the init's messages");
+  }
+  atexit(flush_early_stderr_at_exit);
 }
 
 /* Each app's stdout and stderr ports ("out.<app>", "err.<app>"): out[a] and err[a]. */
@@ -402,6 +459,7 @@ int main(void) {
       }
     }
   }
+  buffer_stderr_until_the_port_opens();
   mount_or_die("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
   mount_or_die("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
   fly_debug_enabled = file_has_word("/proc/cmdline", "jrkt.debug");
@@ -412,19 +470,8 @@ int main(void) {
   }
   debugf("%ld ms since boot: modules loaded", now_ms());
 
-  const char *const port_names[] = {"stderr", "control", "agent"};
-  const int port_flags[] = {O_WRONLY, O_RDWR, O_RDWR | O_NONBLOCK};
-  int ports[3];
-  open_ports(port_names, port_flags, ports, 3);
-  /* From here on, this process's messages reach the pod's stderr. */
-  dup2(ports[0], 2);
-  close(ports[0]);
-  control_fd = ports[1];
-  int agent_port = ports[2];
-  debugf("%ld ms since boot: ports open", now_ms());
   mount_pod_share();
   debugf("%ld ms since boot: pod directory mounted", now_ms());
-
   size_t hostname_size;
   char *hostname = read_file(KVM_HOSTNAME_FILE, &hostname_size);
   if (hostname == NULL || sethostname(hostname, hostname_size) != 0) {
@@ -448,11 +495,22 @@ int main(void) {
   if (rootfds == NULL || out_ports == NULL || err_ports == NULL || apps == NULL) {
     die("out of memory");
   }
-  open_app_ports(out_ports, err_ports);
   for (size_t a = 0; a < plan.napps; a++) {
     guest_dns_mounts(&plan.apps[a]);
     rootfds[a] = mounts_prepare_app(&plan.apps[a]);
   }
+  debugf("%ld ms since boot: apps' mounts ready", now_ms());
+
+  const char *const port_names[] = {"stderr", "control", "agent"};
+  const int port_flags[] = {O_WRONLY, O_RDWR, O_RDWR | O_NONBLOCK};
+  int ports[3];
+  open_ports(port_names, port_flags, ports, 3);
+  /* From here on, this process's messages reach the pod's stderr. */
+  attach_stderr(ports[0]);
+  control_fd = ports[1];
+  int agent_port = ports[2];
+  open_app_ports(out_ports, err_ports);
+  debugf("%ld ms since boot: ports open", now_ms());
 
   sigset_t blocked;
   sigemptyset(&blocked);
