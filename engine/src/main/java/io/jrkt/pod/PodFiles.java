@@ -37,13 +37,25 @@ final class PodFiles {
     }
   }
 
-  /** Creates a new pod directory; fails if it exists. */
+  /**
+   * Creates a new pod directory; fails if it exists. Its mode and group are set by
+   * {@link #finishPodDir} once the creator holds its lock: until then a gc may take it.
+   */
   static void createPodDir(Path dir) throws PodException {
     try {
       Files.createDirectory(dir);
-      setModeAndGroup(dir);
     } catch (IOException e) {
       throw new PodException("cannot create pod directory " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Gives a locked new pod directory its mode (0750 + setgid) and group (rkt, if it exists). */
+  static void finishPodDir(Path dir) throws PodException {
+    try {
+      setModeAndGroup(dir);
+    } catch (IOException e) {
+      throw new PodException("cannot set the mode of pod directory " + dir + ": "
+          + e.getMessage(), e);
     }
   }
 

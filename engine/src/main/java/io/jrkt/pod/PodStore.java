@@ -94,6 +94,7 @@ public final class PodStore {
         lock.close();
         return null;
       }
+      PodFiles.finishPodDir(embryo);
       try {
         Files.createFile(embryo.resolve(Pod.CREATED_FILE));
         // rkt's lock file for app add/rm; tools that follow rkt's layout expect it.
