@@ -347,7 +347,21 @@ static void signal_apps(int sig) {
   }
 }
 
-static int file_has_word(const char *path, const char *word);
+/* Whether the file holds word as one of its space- or newline-separated words. */
+static int file_has_word(const char *path, const char *word) {
+  size_t size;
+  char *text = read_file(path, &size);
+  if (text == NULL) {
+    return 0;
+  }
+  int found = 0;
+  for (char *w = strtok(text, " \n"); w != NULL; w = strtok(NULL, " \n")) {
+    found |= strcmp(w, word) == 0;
+  }
+  free(text);
+  return found;
+}
+
 /* What stage0's flags leave unrestricted (KVM_INSECURE_FILE); set before the apps start. */
 static int restrict_caps = 1, filter_syscalls = 1;
 
@@ -433,20 +447,6 @@ static void power_off(void) {
   _exit(0); /* not reached: the kernel panics when init exits, which ends the VM too */
 }
 
-/* Whether the file holds word as one of its space- or newline-separated words. */
-static int file_has_word(const char *path, const char *word) {
-  size_t size;
-  char *text = read_file(path, &size);
-  if (text == NULL) {
-    return 0;
-  }
-  int found = 0;
-  for (char *w = strtok(text, " \n"); w != NULL; w = strtok(NULL, " \n")) {
-    found |= strcmp(w, word) == 0;
-  }
-  free(text);
-  return found;
-}
 
 int main(void) {
   fly_program_name = "stage1-kvm guest";

@@ -31,6 +31,9 @@ public final class PodStore {
   /** How long run-prepared retries a lock that a concurrent state probe holds for an instant. */
   private static final Duration LOCK_RETRY = Duration.ofSeconds(2);
 
+  /** How often create starts again when a concurrent gc takes its embryo. */
+  private static final int CREATE_ATTEMPTS = 5;
+
   private final Path podsDir;
   private final Duration lockRetry;
 
@@ -78,8 +81,6 @@ public final class PodStore {
       }
     }
   }
-
-  private static final int CREATE_ATTEMPTS = 5;
 
   /** One creation attempt; null when a concurrent gc took the embryo first. */
   private NewPod tryCreate(PodUuid uuid) throws PodException {

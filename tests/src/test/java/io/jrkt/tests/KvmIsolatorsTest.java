@@ -2,7 +2,6 @@ package io.jrkt.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,12 +24,7 @@ class KvmIsolatorsTest extends FunctionalTest {
 
   @BeforeAll
   void findStage1() {
-    Path stage1 = jrkt.bin().resolve("stage1-kvm.aci");
-    assumeTrue(Files.isRegularFile(stage1), stage1 + " is not built (module stage1-kvm)");
-    assumeTrue(Jrkt.exec(List.of("qemu-system-x86_64", "--version")) == 0,
-        "qemu-system-x86_64 is not installed on this host");
-    assumeTrue(Jrkt.exec(List.of("sh", "-c", "tar -tf " + stage1
-        + " | grep -q '^rootfs/kernel/vmlinux$'")) == 0, stage1 + " was built without a kernel");
+    KvmStage1.assumeRunnable(jrkt);
   }
 
   private Jrkt.PodRun vm(String... args) {

@@ -2,10 +2,8 @@ package io.jrkt.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jrkt.api.v1alpha.GetLogsRequest;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,10 +29,7 @@ class KvmLogsTest extends NodeTest {
 
   @BeforeAll
   void runATwoAppVmPodAsAUnit() {
-    Path stage1 = jrkt.bin().resolve("stage1-kvm.aci");
-    assumeTrue(Files.isRegularFile(stage1), stage1 + " is not built (module stage1-kvm)");
-    assumeTrue(Jrkt.exec(List.of("sh", "-c", "tar -tf " + stage1
-        + " | grep -q '^rootfs/kernel/vmlinux$'")) == 0, stage1 + " was built without a kernel");
+    KvmStage1.assumeRunnable(jrkt);
     Path a = image("kvmlog-a", "for i in 1 2 3; do echo a-out-$i; done; echo a-err >&2");
     Path b = image("kvmlog-b", "echo b-out; echo b-err >&2; sleep 1");
     // The node has no /dev/net/tun: the VM gets no NIC, which logging does not need.

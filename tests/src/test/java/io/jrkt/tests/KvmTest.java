@@ -31,12 +31,7 @@ class KvmTest extends FunctionalTest {
 
   @BeforeAll
   void findStage1() {
-    stage1 = jrkt.bin().resolve("stage1-kvm.aci");
-    assumeTrue(Files.isRegularFile(stage1), stage1 + " is not built (module stage1-kvm)");
-    assumeTrue(Jrkt.exec(List.of("qemu-system-x86_64", "--version")) == 0,
-        "qemu-system-x86_64 is not installed on this host");
-    assumeTrue(Jrkt.exec(List.of("sh", "-c", "tar -tf " + stage1
-        + " | grep -q '^rootfs/kernel/vmlinux$'")) == 0, stage1 + " was built without a kernel");
+    stage1 = KvmStage1.assumeRunnable(jrkt);
   }
 
   // ---- helpers ----

@@ -139,7 +139,7 @@ public final class KvmPodPlanner {
     java.util.LinkedHashSet<String> dirs = new java.util.LinkedHashSet<>();
     for (AppPlan a : plan.apps()) {
       for (PlanMount m : a.mounts()) {
-        if (m.source().equals("tmpfs") || m.source().startsWith(prefix)) {
+        if (!fromHostVolume(m, prefix)) {
           continue;
         }
         if (!Files.isDirectory(Path.of(m.source()))) {
@@ -165,13 +165,18 @@ public final class KvmPodPlanner {
     java.util.Map<String, Boolean> readOnly = new java.util.HashMap<>();
     for (AppPlan a : plan.apps()) {
       for (PlanMount m : a.mounts()) {
-        if (!m.source().equals("tmpfs") && !m.source().startsWith(prefix)) {
+        if (fromHostVolume(m, prefix)) {
           readOnly.merge(m.source(), m.options().contains("ro"), Boolean::logicalAnd);
         }
       }
     }
     return readOnly.entrySet().stream().filter(java.util.Map.Entry::getValue)
         .map(java.util.Map.Entry::getKey).collect(java.util.stream.Collectors.toSet());
+  }
+
+  /** A bind from outside the pod directory (which the VM sees anyway): a host volume's. */
+  private static boolean fromHostVolume(PlanMount m, String podDirPrefix) {
+    return !m.source().equals("tmpfs") && !m.source().startsWith(podDirPrefix);
   }
 
   /** The "cpu MHz" of /proc/cpuinfo in kHz; empty when it cannot be read. */
