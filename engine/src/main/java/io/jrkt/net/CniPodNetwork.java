@@ -145,8 +145,15 @@ public final class CniPodNetwork implements PodNetwork {
     }
   }
 
-  /** DEL, once more after re-creating a chain of the pod's that the plugin needs to delete. */
-  private void delete(CniInvocation del, String netName) throws NetException {
+  /**
+   * DEL, once more after re-creating a chain of the pod's that the plugin needs to delete. The
+   * plugin's second DEL may leave that chain (its first one already removed the interface it
+   * looks for before touching rules), so jrkt removes it: the chain is recorded before it is
+   * made, and the record is dropped only once the chain is gone.
+   */
+  private void delete(NetRecord record, NetRecord.Call call) throws NetException {
+    CniInvocation del = call.invocation();
+    String netName = call.netName();
     try {
       runner.run(del, netName);
     } catch (NetException e) {
@@ -157,8 +164,19 @@ public final class CniPodNetwork implements PodNetwork {
       }
       debug.accept("network \"" + netName + "\": re-creating the pod's chain " + chain.get()
           + " that the interrupted ADD never made, for DEL");
+      record.recordCreatedChain(call.name(), chain.get());
       PluginChains.create(chain.get());
       runner.run(del, netName);
+    }
+    for (String chain : record.createdChains(call.name())) {
+      if (!PluginChains.isPodChain(chain, netName, del.containerId())) {
+        throw new NetException("network \"" + netName + "\": the record names chain " + chain
+            + ", which is not one of pod " + del.containerId() + "'s; left alone");
+      }
+      if (PluginChains.removeIfPresent(chain)) {
+        debug.accept("network \"" + netName + "\": removed the chain " + chain
+            + " made for DEL, which the plugin left");
+      }
     }
   }
 
@@ -201,7 +219,7 @@ public final class CniPodNetwork implements PodNetwork {
       CniInvocation del = alive ? c.invocation() : c.invocation().withNetns("");
       try {
         long t0 = System.nanoTime();
-        delete(del, c.netName());
+        delete(record, new NetRecord.Call(c.name(), c.netName(), del));
         debug.accept("network \"" + c.netName() + "\": " + del.plugin().getFileName()
             + " DEL took " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         record.forgetCall(c.name());

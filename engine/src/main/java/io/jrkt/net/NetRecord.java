@@ -24,7 +24,9 @@ import java.util.Optional;
  *       ({@code plugin}, {@code netns}, {@code ifname}, {@code args}, {@code cnipath},
  *       {@code containerid}, {@code name}); a chained port-forwarding call is
  *       {@code <NN>-<name>.portmap.*};
- *   <li>{@code net/<NN>-<name>.result}: the ADD result, once there is one.
+ *   <li>{@code net/<NN>-<name>.result}: the ADD result, once there is one;
+ *   <li>{@code net/<NN>-<name>.chains}: iptables chains jrkt itself made for that call's DEL
+ *       (one per line), to be removed after it.
  * </ul>
  *
  * Files are written to a temporary name and renamed, so a reader never sees half of one. A call
@@ -115,8 +117,31 @@ public final class NetRecord {
     }
   }
 
+  /** Records, before it is made, a chain jrkt makes for the call's DEL. */
+  public void recordCreatedChain(String name, String chain) throws NetException {
+    List<String> chains = new ArrayList<>(createdChains(name));
+    if (!chains.contains(chain)) {
+      chains.add(chain);
+    }
+    write(dir().resolve(name + ".chains"), String.join("\n", chains) + "\n");
+  }
+
+  /** The chains recorded by {@link #recordCreatedChain}. */
+  public List<String> createdChains(String name) throws NetException {
+    Path file = dir().resolve(name + ".chains");
+    try {
+      return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+          .map(String::strip).filter(l -> !l.isEmpty()).toList();
+    } catch (NoSuchFileException e) {
+      return List.of();
+    } catch (IOException e) {
+      throw new NetException("cannot read " + file + ": " + e, e);
+    }
+  }
+
   /** Removes a call's record files, the call file last. */
   public void forgetCall(String name) throws NetException {
+    delete(dir().resolve(name + ".chains"));
     delete(dir().resolve(name + ".result"));
     delete(dir().resolve(name + ".conf"));
     delete(dir().resolve(name + ".call"));

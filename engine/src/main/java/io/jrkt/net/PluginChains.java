@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
  * <p>Why jrkt knows them: a plugin killed during ADD after allocating the address but before
  * creating its chain leaves a state its DEL cannot undo with iptables-nft (deleting a rule that
  * jumps to a missing chain exits 2, "Chain ... does not exist", which the plugins do not take for
- * "already gone"). Creating that empty chain of the pod's own lets the DEL finish, and the DEL
- * removes it again.
+ * "already gone"). Creating that empty chain of the pod's own lets the DEL finish; jrkt records
+ * it first and removes it after the DEL if the plugin did not.
  */
 final class PluginChains {
   private static final Pattern MISSING =
@@ -43,33 +43,63 @@ final class PluginChains {
   static Optional<String> missingChain(String error, String netName, String containerId) {
     Matcher m = MISSING.matcher(error);
     while (m.find()) {
-      String chain = m.group(1);
-      for (String prefix : List.of("", "DN-", "SN-")) {
-        if (chain.equals(chainName(prefix, netName, containerId))) {
-          return Optional.of(chain);
-        }
+      if (isPodChain(m.group(1), netName, containerId)) {
+        return Optional.of(m.group(1));
       }
     }
     return Optional.empty();
   }
 
+  /** Whether {@code chain} is one the plugins name after this pod on this network. */
+  static boolean isPodChain(String chain, String netName, String containerId) {
+    for (String prefix : List.of("", "DN-", "SN-")) {
+      if (chain.equals(chainName(prefix, netName, containerId))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Creates the empty chain in the nat table. */
   static void create(String chain) throws NetException {
-    ProcessBuilder pb = new ProcessBuilder("iptables", "-w", "-t", "nat", "-N", chain);
+    Outcome o = iptables("-N", chain);
+    if (o.code() != 0) {
+      throw new NetException("cannot create chain " + chain + " for the plugin's DEL: "
+          + o.output());
+    }
+  }
+
+  /**
+   * Removes the chain from the nat table if it is there; false if it was not. The kernel refuses
+   * to remove a chain that holds rules or is jumped to, so only an unused chain goes.
+   */
+  static boolean removeIfPresent(String chain) throws NetException {
+    Outcome o = iptables("-X", chain);
+    if (o.code() == 0) {
+      return true;
+    }
+    if (o.code() == 1 && o.output().contains("No chain/target/match")) {
+      return false;
+    }
+    throw new NetException("cannot remove chain " + chain + ", made for the plugin's DEL: "
+        + o.output());
+  }
+
+  private record Outcome(int code, String output) {}
+
+  private static Outcome iptables(String op, String chain) throws NetException {
+    ProcessBuilder pb = new ProcessBuilder("iptables", "-w", "-t", "nat", op, chain);
     pb.redirectErrorStream(true);
     try {
       Process p = pb.start();
       p.getOutputStream().close();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (p.waitFor() != 0) {
-        throw new NetException("cannot create chain " + chain + " for the plugin's DEL: "
-            + out.trim());
-      }
+      return new Outcome(p.waitFor(), out.trim());
     } catch (IOException e) {
       throw new NetException("cannot run iptables: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new NetException("interrupted while creating chain " + chain, e);
+      throw new NetException("interrupted while running iptables " + op + " " + chain, e);
     }
   }
 }

@@ -91,8 +91,13 @@ class CniTest {
     assertEquals("DEL", del.command());
     assertEquals(add.with("DEL").environment(), del.environment());
     assertEquals("{\"name\":\"default\"}", new String(del.config(), StandardCharsets.UTF_8));
+    assertEquals(List.of(), rec.createdChains("00-default"));
+    rec.recordCreatedChain("00-default", "CNI-8f0b43d5758ec71b48158a33");
+    rec.recordCreatedChain("00-default", "CNI-8f0b43d5758ec71b48158a33");
+    assertEquals(List.of("CNI-8f0b43d5758ec71b48158a33"), rec.createdChains("00-default"));
     rec.forgetCall("00-default");
     assertEquals(1, rec.calls().size());
+    assertEquals(List.of(), rec.createdChains("00-default"));
     rec.forgetNetns();
     rec.forgetAll();
     assertFalse(Files.exists(dir.resolve("net")));
@@ -163,6 +168,12 @@ class CniTest {
         PluginChains.missingChain(error, "default", "5c89a40f-44c1-421f-8cf8-97559d5a6a67"));
     assertEquals(java.util.Optional.empty(),
         PluginChains.missingChain(error, "default", "another-pod"));
+    assertTrue(PluginChains.isPodChain("CNI-8f0b43d5758ec71b48158a33", "default",
+        "5c89a40f-44c1-421f-8cf8-97559d5a6a67"));
+    assertFalse(PluginChains.isPodChain("CNI-8f0b43d5758ec71b48158a33", "default-restricted",
+        "5c89a40f-44c1-421f-8cf8-97559d5a6a67"));
+    assertFalse(PluginChains.isPodChain("POSTROUTING", "default",
+        "5c89a40f-44c1-421f-8cf8-97559d5a6a67"));
   }
 
   @Test

@@ -192,11 +192,12 @@ class NetworkTest extends FunctionalTest {
   }
 
   /** What pod networking leaves on the host, counted. */
-  record HostState(long netns, long veths, long ipamFiles, long natRules, long filterRules) {
+  record HostState(long netns, long veths, long ipamFiles, long natRules, long filterRules,
+      long podChains) {
     static HostState now() {
       return new HostState(count(Path.of("/run/netns"), "jrkt-"),
           sh("ip", "-o", "link", "show", "type", "veth").lines().count(),
-          countIpamFiles(), rules("nat"), rules("filter"));
+          countIpamFiles(), rules("nat"), rules("filter"), countPodChains());
     }
 
     private static long count(Path dir, String prefix) {
@@ -224,6 +225,15 @@ class NetworkTest extends FunctionalTest {
         }
       }
       return n;
+    }
+
+    /**
+     * The plugins' per-pod nat chains (ptp's masquerade chain, portmap's DNAT chain), empty or
+     * not; portmap's shared CNI-HOSTPORT-* chains stay by design.
+     */
+    private static long countPodChains() {
+      return sh("iptables", "-w", "-t", "nat", "-S").lines()
+          .filter(l -> l.startsWith("-N CNI-") && !l.startsWith("-N CNI-HOSTPORT-")).count();
     }
 
     /** iptables rules that mention the default networks' addresses. */
@@ -653,29 +663,56 @@ class NetworkTest extends FunctionalTest {
 
   @Test
   void afterARebootGcReleasesTheAddressesOfPodsWhoseNetnsIsGone() {
-    Jrkt.PodRun run = pod(image("reboot", "true").toString());
-    run.result().ok();
-    String uuid = run.requireUuid();
+    String uuid = exitedDefaultPod("reboot");
     String ip = status(uuid).get("networks").replace("default:ip4=", "");
     // What a reboot does to the pod's networking: the netns (and with it the veth) and the
     // iptables rules are gone, the host-local address file on disk is not.
     assertEquals("", sh("umount", "/run/netns/jrkt-" + uuid).trim());
     assertEquals("", sh("rm", "/run/netns/jrkt-" + uuid).trim());
+    removeMasquerade(uuid);
+    assertTrue(Files.exists(IPAM_DIR.resolve("default").resolve(ip)));
+
+    jrkt.run("gc", "--grace-period=0s").ok();
+    assertTornDown(uuid, ip);
+  }
+
+  @Test
+  void aPodWhoseMasqueradeChainIsMissingLeavesNoChainAfterGc() {
+    // The state of a ptp ADD killed after the pod's interface got its address but before its
+    // masquerade chain was made: the plugin's DEL fails on the missing chain, jrkt makes it for
+    // the DEL and must remove it again.
+    String uuid = exitedDefaultPod("nochain");
+    String ip = status(uuid).get("networks").replace("default:ip4=", "");
+    String chain = removeMasquerade(uuid);
+    assertTrue(Files.exists(Path.of("/run/netns/jrkt-" + uuid)), "the netns is still there");
+
+    jrkt.run("--debug", "gc", "--grace-period=0s").ok();
+    assertTornDown(uuid, ip);
+    assertFalse(sh("iptables", "-w", "-t", "nat", "-S").lines()
+        .anyMatch(l -> l.equals("-N " + chain)), "chain " + chain + " is left");
+  }
+
+  /** Runs a /bin/true pod on the default network; returns its UUID. */
+  private String exitedDefaultPod(String name) {
+    Jrkt.PodRun run = pod(image(name, "true").toString());
+    run.result().ok();
+    return run.requireUuid();
+  }
+
+  /** Removes the pod's masquerade (its POSTROUTING rule and its chain); returns the chain. */
+  private static String removeMasquerade(String uuid) {
+    String chain = sh("iptables", "-w", "-t", "nat", "-S").lines()
+        .filter(l -> l.startsWith("-A CNI-") && l.contains(uuid)).map(l -> l.split(" ")[1])
+        .findFirst().orElseThrow();
     for (String rule : sh("iptables", "-w", "-t", "nat", "-S").lines()
         .filter(l -> l.contains(uuid) && l.startsWith("-A POSTROUTING")).toList()) {
       List<String> del = new ArrayList<>(List.of("iptables", "-w", "-t", "nat"));
       del.addAll(splitRule(rule.replaceFirst("^-A", "-D")));
       assertEquals("", sh(del.toArray(new String[0])).trim());
     }
-    String chain = sh("iptables", "-w", "-t", "nat", "-S").lines()
-        .filter(l -> l.startsWith("-A CNI-") && l.contains(uuid)).map(l -> l.split(" ")[1])
-        .findFirst().orElseThrow();
     sh("iptables", "-w", "-t", "nat", "-F", chain);
     sh("iptables", "-w", "-t", "nat", "-X", chain);
-    assertTrue(Files.exists(IPAM_DIR.resolve("default").resolve(ip)));
-
-    jrkt.run("gc", "--grace-period=0s").ok();
-    assertTornDown(uuid, ip);
+    return chain;
   }
 
   /** An {@code iptables -S} rule as arguments, quoted comments kept whole. */
