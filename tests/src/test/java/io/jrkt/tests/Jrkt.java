@@ -250,6 +250,14 @@ final class Jrkt implements AutoCloseable {
   }
 
   /** Every pod directory, as "state/uuid". */
+  /** Pods of this data dir that still record a netns or CNI calls to undo. */
+  List<String> podsWithNetworkRecords() {
+    return podDirs().stream().filter(d -> {
+      Path p = data.resolve("pods").resolve(d);
+      return Files.exists(p.resolve("netns")) || Files.isDirectory(p.resolve("net"));
+    }).toList();
+  }
+
   List<String> podDirs() {
     Path pods = data.resolve("pods");
     if (!Files.isDirectory(pods)) {
@@ -357,6 +365,12 @@ final class Jrkt implements AutoCloseable {
         }
       }
       run("gc", "--grace-period=0s", "--expire-prepared=0s");
+      List<String> networked = podsWithNetworkRecords();
+      if (!networked.isEmpty()) {
+        // Deleting them would orphan their netns, addresses and rules: kept for a human's gc.
+        throw new AssertionError("pods with network records are left after gc in " + data
+            + " (not removed): " + networked);
+      }
     }
     List<String> leftovers = mountsBelowRoot();
     for (String m : leftovers) {

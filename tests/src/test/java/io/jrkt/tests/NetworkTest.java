@@ -746,13 +746,7 @@ class NetworkTest extends FunctionalTest {
       r.kill9();
     }
     sleep(1000);
-    int caught = 0;
-    for (String dir : jrkt.podDirs()) {
-      Path p = jrkt.data().resolve("pods").resolve(dir);
-      if (Files.exists(p.resolve("netns")) || Files.isDirectory(p.resolve("net"))) {
-        caught++;
-      }
-    }
+    int caught = jrkt.podsWithNetworkRecords().size();
     HostState killed = HostState.now();
     long t1 = System.nanoTime();
     Result gc = jrkt.run("gc", "--grace-period=0s", "--expire-prepared=0s");
