@@ -37,7 +37,7 @@ cpu=max
 floor="qemu-system-x86_64 -machine microvm,accel=$accel -cpu $cpu -m 256M -smp 1 -nodefaults"\
 " -no-user-config -nographic -no-reboot -kernel $floor_dir/rootfs/kernel/vmlinux"\
 " -initrd $floor_dir/floor.cpio -serial null"\
-" -append 'console=ttyS0 quiet panic=-1 pci=off tsc_early_khz=$khz tsc=reliable'"
+" -append 'console=ttyS0 quiet panic=-1 pci=off tsc_early_khz=$khz tsc=reliable init_on_alloc=0'"
 
 data=$work/kvm-data
 sh "$ROOT/scripts/make-test-aci.sh" --name example.com/bench-kvm-true "$work/kvm-true.aci" \

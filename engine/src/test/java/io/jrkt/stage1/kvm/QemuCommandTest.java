@@ -67,10 +67,12 @@ class QemuCommandTest {
 
   @Test
   void kernelCommandLine() {
-    assertEquals("console=ttyS0 quiet panic=-1 pci=off tsc_early_khz=2600000 tsc=reliable",
+    assertEquals("console=ttyS0 quiet panic=-1 pci=off tsc_early_khz=2600000 tsc=reliable"
+        + " init_on_alloc=0",
         QemuCommand.kernelCmdline(config("tcg", new VmResources(256, 1),
             OptionalLong.of(2600000), false, Optional.empty())));
-    assertEquals("console=ttyS0 quiet panic=-1 pci=off tsc=reliable jrkt.debug",
+    assertEquals("console=ttyS0 quiet panic=-1 pci=off tsc=reliable init_on_alloc=0"
+        + " jrkt.debug",
         QemuCommand.kernelCmdline(config("kvm", new VmResources(256, 1), OptionalLong.empty(),
             true, Optional.empty())));
   }
