@@ -100,6 +100,25 @@ if [ "$(id -u)" -eq 0 ] && [ -f "$bin/stage1-fly.aci" ] && [ -x /bin/busybox ]; 
     forward=$(cat /proc/sys/net/ipv4/ip_forward)
     record --dir="$data" run --insecure-options=image example.com/busybox
     record --dir="$data" list
+    # A running pod: what enter, status and stop load (the pod's processes, its state).
+    "$launcher" --dir="$data" run --insecure-options=image --net=none \
+      --uuid-file-save="$work/running" example.com/busybox --exec=/bin/sleep -- 30 \
+      >/dev/null 2>&1 </dev/null &
+    pod_pid=$!
+    i=0
+    while [ $i -lt 100 ] && ! { [ -s "$work/running" ] \
+        && "$launcher" --dir="$data" enter "$(cat "$work/running")" /bin/true \
+        >/dev/null 2>&1; }; do
+      sleep 0.1
+      i=$((i + 1))
+    done
+    if [ -s "$work/running" ]; then
+      running=$(cat "$work/running")
+      record --dir="$data" enter "$running" /bin/true
+      record --dir="$data" status "$running"
+      record --dir="$data" stop "$running"
+    fi
+    wait "$pod_pid" 2>/dev/null || true
     record --dir="$data" gc --grace-period=0s --expire-prepared=0s
     echo "$forward" > /proc/sys/net/ipv4/ip_forward
   fi
