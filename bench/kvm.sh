@@ -7,11 +7,12 @@
 # The accelerator is what `jrkt stage1 kvm-check --kvm-accel=auto` says: KVM on a host with
 # usable hardware virtualization, qemu's software emulation (TCG) elsewhere; it is printed and
 # recorded. The floor and the pod alternate run by run, so that a busy machine tilts both alike.
-# BENCH_KVM_RUNS (default 10) sets the number of runs of each.
+# BENCH_KVM_RUNS (default 16) sets the number of runs of each: on a machine whose cores are
+# shared, single VM boots move by up to ±0.5 s, and the medians need the runs.
 set -eu
 . "$(dirname "$0")/lib.sh"
 work=$1
-runs=${BENCH_KVM_RUNS:-10}
+runs=${BENCH_KVM_RUNS:-16}
 stage1=$(dirname "$JRKT")/stage1-kvm.aci
 [ -f "$stage1" ] || die "stage1-kvm.aci missing next to $JRKT: build the stage1-kvm module"
 command -v qemu-system-x86_64 >/dev/null 2>&1 || die "qemu-system-x86_64 is not installed"
