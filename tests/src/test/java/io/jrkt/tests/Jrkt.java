@@ -249,7 +249,6 @@ final class Jrkt implements AutoCloseable {
     return r.lines().get(0);
   }
 
-  /** Every pod directory, as "state/uuid". */
   /** Pods of this data dir that still record a netns or CNI calls to undo. */
   List<String> podsWithNetworkRecords() {
     return podDirs().stream().filter(d -> {
@@ -258,6 +257,7 @@ final class Jrkt implements AutoCloseable {
     }).toList();
   }
 
+  /** Every pod directory, as "state/uuid". */
   List<String> podDirs() {
     Path pods = data.resolve("pods");
     if (!Files.isDirectory(pods)) {
