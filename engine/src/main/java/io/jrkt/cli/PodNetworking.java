@@ -17,6 +17,7 @@ import io.jrkt.stage1.Stage1Flavor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /** stage0's side of pod networking: set-up before the hand-off, tear-down at gc and rm. */
 final class PodNetworking {
@@ -38,17 +39,17 @@ final class PodNetworking {
       return options;
     }
     try {
-      return withDns(podDir, network(ctx, command).setUp(request(ctx, podDir, uuid, manifest,
-          options)), options);
+      return withDns(podDir, network(ctx, command).setUp(request(ctx, podDir, uuid,
+          Optional.of(manifest), options)), options);
     } catch (NetException e) {
       throw new CliException(e.getMessage(), e);
     }
   }
 
   private static PodNetwork.Request request(Context ctx, Path podDir, String uuid,
-      PodManifest manifest, RunOptions options) throws NetException {
+      Optional<PodManifest> exposing, RunOptions options) throws NetException {
     return new PodNetwork.Request(podDir, uuid, NetListSpec.parse(options.net()),
-        ctx.localConfig(), PortMapping.of(manifest));
+        ctx.localConfig(), exposing.isPresent() ? PortMapping.of(exposing.get()) : List.of());
   }
 
   /** The options with {@code resolv=stage0} once a plugin's DNS answer is the pod's. */
@@ -99,7 +100,8 @@ final class PodNetworking {
     }
 
     @Override
-    public void start(Path podDir, String uuid, PodManifest manifest, Stage1Flavor flavor) {
+    public void start(Path podDir, String uuid, Optional<PodManifest> exposing,
+        Stage1Flavor flavor) {
       if (!flavor.joinsStage0Netns()) {
         return;
       }
@@ -107,7 +109,7 @@ final class PodNetworking {
       PodNetwork network = network(ctx, command);
       thread = new Thread(() -> {
         try {
-          state = network.setUp(request(ctx, podDir, uuid, manifest, options));
+          state = network.setUp(request(ctx, podDir, uuid, exposing, options));
         } catch (NetException e) {
           failure = e;
         } catch (RuntimeException e) {
