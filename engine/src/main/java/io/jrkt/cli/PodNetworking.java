@@ -17,7 +17,6 @@ import io.jrkt.stage1.Stage1Flavor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 
 /** stage0's side of pod networking: set-up before the hand-off, tear-down at gc and rm. */
 final class PodNetworking {
@@ -39,17 +38,17 @@ final class PodNetworking {
       return options;
     }
     try {
-      return withDns(podDir, network(ctx, command).setUp(request(ctx, podDir, uuid,
-          Optional.of(manifest), options)), options);
+      return withDns(podDir, network(ctx, command).setUp(request(ctx, podDir, uuid, manifest,
+          options)), options);
     } catch (NetException e) {
       throw new CliException(e.getMessage(), e);
     }
   }
 
   private static PodNetwork.Request request(Context ctx, Path podDir, String uuid,
-      Optional<PodManifest> exposing, RunOptions options) throws NetException {
+      PodManifest manifest, RunOptions options) throws NetException {
     return new PodNetwork.Request(podDir, uuid, NetListSpec.parse(options.net()),
-        ctx.localConfig(), exposing.isPresent() ? PortMapping.of(exposing.get()) : List.of());
+        ctx.localConfig(), PortMapping.of(manifest));
   }
 
   /** The options with {@code resolv=stage0} once a plugin's DNS answer is the pod's. */
@@ -100,8 +99,7 @@ final class PodNetworking {
     }
 
     @Override
-    public void start(Path podDir, String uuid, Optional<PodManifest> exposing,
-        Stage1Flavor flavor) {
+    public void start(Path podDir, String uuid, PodManifest manifest, Stage1Flavor flavor) {
       if (!flavor.joinsStage0Netns()) {
         return;
       }
@@ -109,7 +107,7 @@ final class PodNetworking {
       PodNetwork network = network(ctx, command);
       thread = new Thread(() -> {
         try {
-          state = network.setUp(request(ctx, podDir, uuid, exposing, options));
+          state = network.setUp(request(ctx, podDir, uuid, manifest, options));
         } catch (NetException e) {
           failure = e;
         } catch (RuntimeException e) {

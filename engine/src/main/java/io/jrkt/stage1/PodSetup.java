@@ -66,8 +66,7 @@ public final class PodSetup {
   public interface Sidecar {
     Sidecar NONE = new Sidecar() {
       @Override
-      public void start(Path podDir, String uuid, Optional<PodManifest> exposing,
-          Stage1Flavor flavor) {}
+      public void start(Path podDir, String uuid, PodManifest manifest, Stage1Flavor flavor) {}
 
       @Override
       public boolean undo() {
@@ -75,13 +74,8 @@ public final class PodSetup {
       }
     };
 
-    /**
-     * Starts the work for the new, locked pod (called once, from the preparing thread).
-     *
-     * @param exposing the pod's manifest when the pod exposes ports (the work forwards them);
-     *     empty when it exposes none, and then the call comes before the manifest is made
-     */
-    void start(Path podDir, String uuid, Optional<PodManifest> exposing, Stage1Flavor flavor);
+    /** Starts the work for the new, locked pod (called once, from the preparing thread). */
+    void start(Path podDir, String uuid, PodManifest manifest, Stage1Flavor flavor);
 
     /**
      * The preparation failed: waits for the work and undoes it. False if something it made is
@@ -132,10 +126,7 @@ public final class PodSetup {
     return prepare(r, Sidecar.NONE);
   }
 
-  /**
-   * Prepares the pod, with {@code sidecar} started as soon as its directory exists: right after
-   * the stage1 is chosen, or once the manifest is made when the pod exposes ports.
-   */
+  /** Prepares the pod, with {@code sidecar} started as soon as its directory exists. */
   public Prepared prepare(Request r, Sidecar sidecar) throws Stage1Exception, ArgsException {
     PodManifest given = r.podManifest().isPresent() ? readPodManifest(r.podManifest().get())
         : null;
@@ -162,8 +153,39 @@ public final class PodSetup {
     }
     int appCount = given != null ? given.apps().size() : r.args().get().apps().size();
     stage1.flavor().checkAppCount(appCount);
-    boolean exposesPorts = given != null ? !given.ports().isEmpty()
-        : !r.args().get().ports().isEmpty();
+
+    PodManifest manifest;
+    Map<AcName, ImageManifest> manifests = new HashMap<>();
+    if (given != null) {
+      manifest = generator.complete(given, stage1.image().name());
+      for (RuntimeApp ra : manifest.apps()) {
+        manifests.put(ra.name(), storedManifest(ra));
+      }
+    } else {
+      PodArgs args = r.args().get();
+      List<ResolvedImage> resolved = new ArrayList<>();
+      for (AppArgs a : args.apps()) {
+        resolved.add(images.resolve(a.image()));
+      }
+      manifest = generator.generate(args, resolved, stage1.image().name());
+      for (int i = 0; i < resolved.size(); i++) {
+        manifests.put(manifest.apps().get(i).name(), resolved.get(i).manifest());
+      }
+    }
+    HostVolumeSources.requireExisting(manifest);
+    TreeInfo stage1Tree = tree(stage1.image().id(), "stage1 " + stage1.image().displayName());
+    io.jrkt.stage1.kvm.KvmPodPlanner vm = null;
+    io.jrkt.stage1.kvm.KvmPodPlanner.Preflight vmChecked = null;
+    if (stage1.flavor().equals(Stage1Flavor.KVM)) {
+      vm = new io.jrkt.stage1.kvm.KvmPodPlanner(kvm,
+          io.jrkt.stage1.kvm.HostVirt.probe(Path.of("/")), System.getenv("PATH"), debug, warn);
+      vmChecked = vm.preflight(stage1Tree.rootfs());
+      manifest = io.jrkt.stage1.kvm.KvmPodPlanner.annotate(manifest, vmChecked);
+    }
+    Map<AcName, TreeInfo> trees = new HashMap<>();
+    for (RuntimeApp ra : manifest.apps()) {
+      trees.put(ra.name(), tree(ra.image().id(), "app \"" + ra.name() + "\""));
+    }
 
     NewPod pod;
     try {
@@ -172,51 +194,14 @@ public final class PodSetup {
       throw new Stage1Exception(e.getMessage(), e);
     }
     try {
-      if (!exposesPorts) {
-        // Only forwarded ports need the manifest: the work starts now, beside the images'
-        // resolution.
-        sidecar.start(pod.dir(), pod.uuid().value(), Optional.empty(), stage1.flavor());
-      }
-      PodManifest manifest;
-      Map<AcName, ImageManifest> manifests = new HashMap<>();
-      if (given != null) {
-        manifest = generator.complete(given, stage1.image().name());
-        for (RuntimeApp ra : manifest.apps()) {
-          manifests.put(ra.name(), storedManifest(ra));
-        }
-      } else {
-        PodArgs args = r.args().get();
-        List<ResolvedImage> resolved = new ArrayList<>();
-        for (AppArgs a : args.apps()) {
-          resolved.add(images.resolve(a.image()));
-        }
-        manifest = generator.generate(args, resolved, stage1.image().name());
-        for (int i = 0; i < resolved.size(); i++) {
-          manifests.put(manifest.apps().get(i).name(), resolved.get(i).manifest());
-        }
-      }
-      HostVolumeSources.requireExisting(manifest);
-      io.jrkt.stage1.kvm.KvmPodPlanner vm = null;
-      io.jrkt.stage1.kvm.KvmPodPlanner.Preflight vmChecked = null;
-      if (stage1.flavor().equals(Stage1Flavor.KVM)) {
-        vm = new io.jrkt.stage1.kvm.KvmPodPlanner(kvm,
-            io.jrkt.stage1.kvm.HostVirt.probe(Path.of("/")), System.getenv("PATH"), debug, warn);
-        vmChecked = vm.preflight(tree(stage1.image().id(),
-            "stage1 " + stage1.image().displayName()).rootfs());
-        manifest = io.jrkt.stage1.kvm.KvmPodPlanner.annotate(manifest, vmChecked);
-      }
       if (r.uuidFileSave().isPresent()) {
         saveUuid(r.uuidFileSave().get(), pod.uuid().value());
       }
-      if (exposesPorts) {
-        sidecar.start(pod.dir(), pod.uuid().value(), Optional.of(manifest), stage1.flavor());
-      }
+      sidecar.start(pod.dir(), pod.uuid().value(), manifest, stage1.flavor());
       // Once more, under each tree's lock, now that the pod exists: image gc keeps every tree
       // while a pod is being prepared and asks again under the lock before it removes one, so
       // a tree found here stays as long as the pod records it (overlay lower layers).
-      TreeInfo stage1Tree = tree(stage1.image().id(), "stage1 " + stage1.image().displayName(),
-          true);
-      Map<AcName, TreeInfo> trees = new HashMap<>();
+      stage1Tree = tree(stage1.image().id(), "stage1 " + stage1.image().displayName(), true);
       for (RuntimeApp ra : manifest.apps()) {
         trees.put(ra.name(), tree(ra.image().id(), "app \"" + ra.name() + "\"", true));
       }
@@ -234,7 +219,7 @@ public final class PodSetup {
       r.dns().write(pod.dir());
       touch(stage1, manifest);
       return new Prepared(pod, stage1, entrypoints, manifest, runDir);
-    } catch (Stage1Exception | ArgsException | IOException | RuntimeException e) {
+    } catch (Stage1Exception | IOException | RuntimeException e) {
       if (sidecar.undo()) {
         abandon(pod);
       } else {
@@ -242,9 +227,6 @@ public final class PodSetup {
       }
       if (e instanceof Stage1Exception) {
         throw (Stage1Exception) e;
-      }
-      if (e instanceof ArgsException) {
-        throw (ArgsException) e;
       }
       throw new Stage1Exception("cannot prepare pod " + pod.uuid() + ": " + (e instanceof IOException
           ? IoErrors.describe((IOException) e) : e.getMessage()), e);

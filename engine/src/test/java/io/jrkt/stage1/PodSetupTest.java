@@ -171,7 +171,7 @@ class PodSetupTest {
   }
 
   @Test
-  void podManifestWithAMissingImageIsRefusedLeavingNoPod() throws Exception {
+  void podManifestWithAMissingImageIsRefusedBeforeCreation() throws Exception {
     Path pm = Files.writeString(tmp.resolve("pod.json"), "{\"acVersion\":\"0.8.11\","
         + "\"acKind\":\"PodManifest\",\"apps\":[{\"name\":\"x\",\"image\":{\"id\":\"sha512-"
         + "0".repeat(64) + "\"}}]}");
@@ -181,51 +181,6 @@ class PodSetupTest {
     assertEquals("--pod-manifest: app \"x\": image sha512-" + "0".repeat(64)
         + " is not in the store (fetch it first)", e.getMessage());
     assertEquals(0, podDirs());
-  }
-
-  /** A sidecar that records how it was started and whether it was undone. */
-  private static final class RecordingSidecar implements PodSetup.Sidecar {
-    final List<String> events = new ArrayList<>();
-
-    @Override
-    public void start(Path podDir, String uuid, Optional<io.jrkt.appc.PodManifest> exposing,
-        Stage1Flavor flavor) {
-      assertTrue(Files.isDirectory(podDir), "the pod directory exists when the sidecar starts");
-      events.add(exposing.isPresent() ? "start with the manifest" : "start");
-    }
-
-    @Override
-    public boolean undo() {
-      events.add("undo");
-      return true;
-    }
-  }
-
-  @Test
-  void theSidecarStartsBeforeTheImagesAreResolvedAndIsUndoneWhenTheyFail() throws Exception {
-    RecordingSidecar sidecar = new RecordingSidecar();
-    Stage1Exception e = assertThrows(Stage1Exception.class,
-        () -> setup().prepare(request("example.com/not-fetched"), sidecar));
-    assertTrue(e.getMessage().contains("example.com/not-fetched"), e.getMessage());
-    assertEquals(List.of("start", "undo"), sidecar.events);
-    assertEquals(0, podDirs());
-  }
-
-  @Test
-  void aPodThatForwardsPortsStartsTheSidecarWithItsManifest() throws Exception {
-    RecordingSidecar sidecar = new RecordingSidecar();
-    Path web = aci(tmp.resolve("web.aci"), "{\"acKind\":\"ImageManifest\",\"acVersion\":"
-        + "\"0.8.11\",\"name\":\"example.com/web\",\"labels\":[{\"name\":\"os\","
-        + "\"value\":\"linux\"},{\"name\":\"arch\",\"value\":\"amd64\"}],\"app\":{\"exec\":"
-        + "[\"/bin/app\"],\"user\":\"0\",\"group\":\"0\",\"ports\":[{\"name\":\"http\","
-        + "\"protocol\":\"tcp\",\"port\":80}]}}", "bin/app");
-    PodArgs args = PodArgs.of(ImageArgsParser.parse(List.of(web.toString())));
-    PodSetup.Request r = new PodSetup.Request(Optional.of(new PodArgs(args.apps(),
-        args.mounts(), args.volumes(), args.setEnv(), args.setEnvFile(), args.inheritEnv(),
-        List.of("http:8080"))), Optional.empty(), new Stage1Request.ByName(FLY,
-        Optional.empty()), Optional.empty(), DnsConfig.NONE);
-    setup().prepare(r, sidecar).pod().close();
-    assertEquals(List.of("start with the manifest"), sidecar.events);
   }
 
   @Test
