@@ -74,9 +74,15 @@ stage1-test:
 bench: build
 	@sh bench/run-all.sh
 
+# The demo's pods are collected first: deleting a pod directory would orphan its network
+# namespace, address and iptables rules, so a pod gc cannot collect (a running one) stops clean.
 clean:
 	@if [ -d $(DEMO_DIR)/data ] && [ -x $(BIN)/jrkt ]; then \
-	  $(BIN)/jrkt --dir=$(DEMO_DIR)/data gc --grace-period=0s --expire-prepared=0s >/dev/null 2>&1 || true; \
+	  $(BIN)/jrkt --dir=$(DEMO_DIR)/data gc --grace-period=0s --expire-prepared=0s >/dev/null 2>&1; \
+	  if find $(DEMO_DIR)/data/pods -mindepth 2 -maxdepth 2 2>/dev/null | grep -q .; then \
+	    echo "clean: pods are left in $(DEMO_DIR)/data after gc (running?); stop them and run 'make clean' again" >&2; \
+	    exit 1; \
+	  fi; \
 	fi
 	$(MVN) $(MVN_FLAGS) -q clean
 	rm -rf --one-file-system bin lib $(BUILD)
