@@ -20,7 +20,7 @@ results=$work/results.tsv
 : > "$results"
 export BENCH_RESULTS=$results
 cleanup() {
-  for d in "$work"/*-data; do
+  for d in "$work"/*-data "$work"/data; do
     [ -d "$d" ] && "$JRKT" --dir="$d" gc --grace-period=0s --expire-prepared=0s \
       >/dev/null 2>&1 || true
   done
