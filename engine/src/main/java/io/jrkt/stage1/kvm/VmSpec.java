@@ -10,8 +10,9 @@ import java.util.List;
  * {@code boot-timeout-ms N}, {@code host-pod-dir PATH}, {@code virtiofsd COUNT ARGS...}, one
  * {@code volume TAG HOST-PATH COUNT ARGS...} per host volume (its virtiofsd, serving
  * {@code vm/TAG.sock}), followed by {@code read-only TAG} when every mount of it is read-only
- * (the stage1 then shares it from a read-only bind), one {@code output APP OUT-FD ERR-FD} per app (the fds qemu takes that
- * app's stdout and stderr sockets at) and {@code qemu COUNT ARGS...}.
+ * (the stage1 then shares it from a read-only bind), one {@code output APP OUT-FD ERR-FD} per
+ * app (the fds qemu takes that app's stdout and stderr sockets at) and
+ * {@code qemu COUNT ARGS...}.
  */
 public record VmSpec(String accel, long bootTimeoutMillis, String hostPodDir,
     List<String> virtiofsd, List<Volume> volumes, List<String> apps, List<String> qemu) {
