@@ -286,6 +286,22 @@ check "seccomp: the default whitelist runs sh, echo and ls, refuses unshare" \
 unshare: unshare(0x20000): Operation not permitted
 unshare 1 0 159" "$? $out $(statuses)"
 
+# nspawn's own filter on the container: left out when every app has a filter of its own (the
+# supervisor, the container's PID 1, then runs unfiltered), kept when one app has none.
+app a seccomp remove 1 2 chmod fchmodat -- /bin/sh -c 'grep Seccomp: /proc/1/status'
+write_plan
+out=$(run_pod --net=host "$UUID" 2>&1)
+check "seccomp: nspawn's filter is left out when every app has one" "0 Seccomp:	0" "$? $out"
+app a seccomp remove 1 2 chmod fchmodat -- /bin/sh -c 'grep Seccomp: /proc/1/status'
+app b -- /bin/true
+write_plan
+out=$(run_pod --net=host "$UUID" 2>&1)
+check "seccomp: nspawn's filter stays when an app has none" "0 Seccomp:	2" "$? $out"
+app a seccomp remove 1 2 chmod fchmodat -- /bin/sh -c 'grep Seccomp: /proc/1/status'
+write_plan
+out=$(run_pod --net=host --disable-seccomp "$UUID" 2>&1)
+check "seccomp: nspawn's filter stays with --disable-seccomp" "0 Seccomp:	2" "$? $out"
+
 app a seccomp remove 1 2 chmod chmodd -- /bin/true
 write_plan
 err=$(run_pod --net=host "$UUID" 2>&1)
