@@ -14,7 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 src=$here/../main/c
 shared=$here/../../../stage1-fly/src/main/c
 busybox=${BUSYBOX:-/bin/busybox}
-seccomp_groups=$here/../../../engine/src/main/resources/io/jrkt/stage1/seccomp-groups.txt
+seccomp_data=$here/../../../engine/src/main/java/io/jrkt/stage1/SeccompData.java
 
 if [ "$(id -u)" != 0 ]; then
   echo "stage1-nspawn-test: needs root (systemd-nspawn, mounts, chroot)" >&2
@@ -273,7 +273,8 @@ out=$(run_pod --net=host --disable-seccomp "$UUID" 2>&1)
 check "seccomp: --disable-seccomp turns the filter off" "0 chmodded" "$? $out"
 
 # rkt's default whitelist, as stage0 writes it for an app without a seccomp isolator.
-mapfile -t whitelist < <(sed -n '/^@rkt\/default-whitelist$/,/^$/p' "$seccomp_groups" | grep -v '^[@#]' | grep .)
+mapfile -t whitelist < <(awk '$1 == "@rkt/default-whitelist" { on = 1; next }
+  on && ($1 ~ /^@/ || $1 ~ /"""/) { exit } on { print $1 }' "$seccomp_data")
 app a seccomp retain 1 ${#whitelist[@]} "${whitelist[@]}" -- /bin/sh -c 'echo hello;
   ls /marker; busybox unshare -m true 2>&1; echo "unshare $?"'
 app b seccomp retain 0 ${#whitelist[@]} "${whitelist[@]}" -- /bin/sh -c 'sleep 0.2;

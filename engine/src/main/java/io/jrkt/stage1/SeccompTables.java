@@ -1,41 +1,29 @@
 package io.jrkt.stage1;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * The data a seccomp isolator is checked and expanded against, read from the engine's resources:
- * the x86_64 syscall names stage1-coreos can filter ({@code seccomp-syscalls.txt}), the wildcard
- * groups such as {@code @rkt/default-whitelist} ({@code seccomp-groups.txt}) and the errno names
- * ({@code seccomp-errno.txt}). Loaded once, on first use: only a flavor that enforces seccomp
- * pays for it.
+ * The data a seccomp isolator is checked and expanded against ({@link SeccompData}): the x86_64
+ * syscall names stage1-coreos can filter, the wildcard groups such as
+ * {@code @rkt/default-whitelist} and the errno names. The set of names is built once, on first
+ * use (only a flavor that enforces seccomp pays for it); a group or an errno is looked up in the
+ * text when asked for, since a pod needs one or two of them.
  */
 final class SeccompTables {
   private static final class Loaded {
-    static final SeccompTables INSTANCE = load();
+    static final SeccompTables INSTANCE =
+        new SeccompTables(Collections.unmodifiableSet(new HashSet<>(lines(SeccompData.SYSCALLS))));
   }
 
   private final Set<String> syscalls;
-  private final Map<String, List<String>> groups;
-  private final Map<String, Integer> errnos;
 
-  private SeccompTables(Set<String> syscalls, Map<String, List<String>> groups,
-      Map<String, Integer> errnos) {
+  private SeccompTables(Set<String> syscalls) {
     this.syscalls = syscalls;
-    this.groups = groups;
-    this.errnos = errnos;
   }
 
   static SeccompTables get() {
@@ -48,53 +36,75 @@ final class SeccompTables {
 
   /** The members of a group named with its {@code @}, or empty when there is no such group. */
   Optional<List<String>> group(String name) {
-    return Optional.ofNullable(groups.get(name));
+    if (!name.startsWith("@") || name.indexOf('\n') >= 0) {
+      return Optional.empty();
+    }
+    int header = lineStart(SeccompData.GROUPS, name);
+    if (header < 0) {
+      return Optional.empty();
+    }
+    int from = header + name.length() + 1;
+    int next = SeccompData.GROUPS.indexOf("\n@", from - 1);
+    String members = SeccompData.GROUPS.substring(Math.min(from, SeccompData.GROUPS.length()),
+        next < 0 ? SeccompData.GROUPS.length() : next + 1);
+    return Optional.of(Collections.unmodifiableList(lines(members)));
   }
 
   Optional<Integer> errno(String name) {
-    return Optional.ofNullable(errnos.get(name));
+    if (name.isEmpty() || name.indexOf('\n') >= 0 || name.indexOf(' ') >= 0) {
+      return Optional.empty();
+    }
+    int at = lineStart(SeccompData.ERRNOS, name + " ");
+    if (at < 0) {
+      return Optional.empty();
+    }
+    int from = at + name.length() + 1;
+    int end = SeccompData.ERRNOS.indexOf('\n', from);
+    return Optional.of(Integer.parseInt(
+        SeccompData.ERRNOS.substring(from, end < 0 ? SeccompData.ERRNOS.length() : end)));
   }
 
-  private static SeccompTables load() {
-    Set<String> syscalls = new LinkedHashSet<>(lines("seccomp-syscalls.txt"));
-    Map<String, List<String>> groups = new LinkedHashMap<>();
-    List<String> current = null;
-    for (String line : lines("seccomp-groups.txt")) {
+  /** The names of every group, in their order in the table. */
+  static List<String> groupNames() {
+    List<String> names = new ArrayList<>();
+    for (String line : lines(SeccompData.GROUPS)) {
       if (line.startsWith("@")) {
-        current = new ArrayList<>();
-        groups.put(line, current);
-      } else if (current == null || !syscalls.contains(line)) {
-        throw new IllegalStateException("seccomp-groups.txt: \"" + line
-            + "\" is not a syscall in a group");
-      } else {
-        current.add(line);
+        names.add(line);
       }
     }
-    groups.replaceAll((name, members) -> List.copyOf(members));
-    Map<String, Integer> errnos = new HashMap<>();
-    for (String line : lines("seccomp-errno.txt")) {
-      String[] nameNumber = line.split(" ");
-      errnos.put(nameNumber[0], Integer.parseInt(nameNumber[1]));
-    }
-    return new SeccompTables(Set.copyOf(syscalls), Map.copyOf(groups), Map.copyOf(errnos));
+    return names;
   }
 
-  /** The resource's lines without blank lines and # comments. */
-  private static List<String> lines(String resource) {
-    List<String> out = new ArrayList<>();
-    try (InputStream in = SeccompTables.class.getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException("resource " + resource + " is missing from the engine");
+  /**
+   * Where the line of {@code text} that starts with {@code prefix} begins, or -1. A prefix not
+   * ending in a space must be the whole line.
+   */
+  private static int lineStart(String text, String prefix) {
+    boolean wholeLine = !prefix.endsWith(" ");
+    for (int at = text.indexOf(prefix); at >= 0; at = text.indexOf(prefix, at + 1)) {
+      boolean startsLine = at == 0 || text.charAt(at - 1) == '\n';
+      int after = at + prefix.length();
+      boolean endsLine = !wholeLine || after == text.length() || text.charAt(after) == '\n';
+      if (startsLine && endsLine) {
+        return at;
       }
-      BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-      for (String line = r.readLine(); line != null; line = r.readLine()) {
-        line = line.strip();
-        if (!line.isEmpty() && !line.startsWith("#")) {
-          out.add(line);
-        }
+    }
+    return -1;
+  }
+
+  /** The text's non-empty lines. Plain indexOf: this runs once per command, uncompiled. */
+  private static List<String> lines(String text) {
+    List<String> out = new ArrayList<>(512);
+    int start = 0;
+    while (start < text.length()) {
+      int end = text.indexOf('\n', start);
+      if (end < 0) {
+        end = text.length();
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("read resource " + resource, e);
+      if (end > start) {
+        out.add(text.substring(start, end));
+      }
+      start = end + 1;
     }
     return out;
   }
