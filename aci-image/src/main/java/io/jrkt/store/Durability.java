@@ -1,12 +1,14 @@
 package io.jrkt.store;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.TimeUnit;
@@ -81,6 +83,28 @@ final class Durability {
   static void fsync(Path p) throws IOException {
     try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
       ch.force(true);
+    }
+  }
+
+  /**
+   * Writes a memo (a cache file that may be lost or torn) under a temporary name in
+   * {@code tmpDir}, then renames it into place, without fsync. Failing to is only a cost for
+   * later, so it is not reported; gc removes a temporary file a crash left.
+   */
+  static void writeMemo(Path memo, String text, Path tmpDir) {
+    Path tmp = null;
+    try {
+      tmp = newTmpFile(tmpDir, memo);
+      Files.write(tmp, text.getBytes(StandardCharsets.UTF_8));
+      Files.move(tmp, memo, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      try {
+        if (tmp != null) {
+          Files.deleteIfExists(tmp);
+        }
+      } catch (IOException ignored) {
+        // gc removes what is left in cas/tmp
+      }
     }
   }
 

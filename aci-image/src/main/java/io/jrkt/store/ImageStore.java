@@ -37,6 +37,7 @@ public final class ImageStore implements AutoCloseable {
   private final TreeStore trees;
   private final TreeIds treeIds;
   private final ImageTrees imageTrees;
+  private final ImportedFiles importedFiles;
 
   private ImageStore(StoreLayout layout) {
     this.layout = layout;
@@ -44,6 +45,7 @@ public final class ImageStore implements AutoCloseable {
     this.trees = new TreeStore(layout);
     this.treeIds = new TreeIds(layout);
     this.imageTrees = new ImageTrees(layout, records, trees, treeIds);
+    this.importedFiles = new ImportedFiles(layout);
   }
 
   /** Opens (creating its directories if needed) the store in {@code dataDir/cas}. */
@@ -73,13 +75,25 @@ public final class ImageStore implements AutoCloseable {
    * image id is the SHA-512 of the uncompressed tar, which is stored as the blob, and the tree is
    * rendered at the same time. Importing an image that is already stored returns its existing
    * info; concurrent imports of the same image, also from several processes, end with one entry.
+   * A file imported before and unchanged since is not read again ({@link ImportedFiles}).
    *
    * @throws ImageException when the file is not an acceptable ACI (nothing is stored then)
    * @throws DependencyNotFoundException when a dependency is not in the store (idem)
    * @throws StoreException when the store cannot be written
    */
   public ImageInfo importAci(Path file) throws StoreException, ImageException {
-    return new ImageImport(layout, records, trees, treeIds).run(file);
+    // The stamp is taken before the file is read: a write during the import moves the file's
+    // change time on, so the memo can never answer for content other than what was hashed.
+    Optional<ImportedFiles.Stamp> stamp = ImportedFiles.stamp(file);
+    if (stamp.isPresent()) {
+      Optional<ImageInfo> known = importedFiles.lookup(stamp.get()).flatMap(records::get);
+      if (known.isPresent()) {
+        return known.get();
+      }
+    }
+    ImageInfo info = new ImageImport(layout, records, trees, treeIds).run(file);
+    stamp.ifPresent(s -> importedFiles.remember(s, info.id()));
+    return info;
   }
 
   /**

@@ -53,6 +53,7 @@ final class StoreGc {
     removeOrphans(layout.manifestRoot("sha256"));
     removeUnreferencedContent();
     removeOrphanTreeIdMemos();
+    removeOrphanImportMemos();
     removeStaleTmp(now.minus(tmpGrace));
     return new ImageGcResult(removedImages, removedTrees, leftovers, errors);
   }
@@ -159,6 +160,25 @@ final class StoreGc {
       // A store from before memos: nothing to clean.
     } catch (IOException e) {
       errors.add("cannot clean " + layout.treeIdDir() + ": " + IoErrors.describe(e));
+    }
+  }
+
+  /**
+   * Memos of imported files ({@link ImportedFiles}) that name images that are gone. Removing an
+   * image leaves them (they are found by file, not by image), so they are not reported.
+   */
+  private void removeOrphanImportMemos() {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(layout.importedDir())) {
+      for (Path f : files) {
+        ImageId id = ImportedFiles.imageOf(f);
+        if (id == null || records.get(id).isEmpty()) {
+          Files.deleteIfExists(f);
+        }
+      }
+    } catch (NoSuchFileException e) {
+      // No file was imported yet.
+    } catch (IOException e) {
+      errors.add("cannot clean " + layout.importedDir() + ": " + IoErrors.describe(e));
     }
   }
 

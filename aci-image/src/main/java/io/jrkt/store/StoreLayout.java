@@ -107,6 +107,11 @@ final class StoreLayout {
     return infoDir().resolve(id.value());
   }
 
+  /** Where {@link ImportedFiles} keeps its memos. */
+  Path importedDir() {
+    return cas.resolve("imported");
+  }
+
   Path treeIdMemo(ImageId id) {
     return treeIdDir().resolve(id.value());
   }

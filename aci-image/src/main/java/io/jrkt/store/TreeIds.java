@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -64,20 +63,7 @@ final class TreeIds {
 
   /** Writes the memo (renamed into place whole); failing to is only a cost for later. */
   private void remember(Path memo, String id, String layers) {
-    Path tmp = null;
-    try {
-      tmp = Durability.newTmpFile(layout.tmp(), memo);
-      Files.write(tmp, (id + " " + layers + "\n").getBytes(StandardCharsets.UTF_8));
-      Files.move(tmp, memo, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      try {
-        if (tmp != null) {
-          Files.deleteIfExists(tmp);
-        }
-      } catch (IOException ignored) {
-        // gc removes what is left in cas/tmp
-      }
-    }
+    Durability.writeMemo(memo, id + " " + layers + "\n", layout.tmp());
   }
 
   private static boolean isTreeStoreId(String s) {

@@ -124,9 +124,73 @@ class ImageStoreTest {
     ImageInfo info = store.importAci(file);
     TreeRef t = store.tree(info.id());
     io.jrkt.aci.FileTrees.deleteRecursively(t.dir());
+    // Touched, so that the file is read again rather than known from its memo.
+    Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
     store.importAci(file);
     assertTrue(Files.exists(t.dir().resolve("rendered")));
     assertEquals("f", Files.readString(t.rootfs().resolve("f")));
+  }
+
+  @Test
+  void anUnchangedFileIsKnownByItsMemoWithoutBeingReadAgain() throws Exception {
+    Path fileA = aci(TestAci.image("example.com/a").file("rootfs/f", "a"), "a.aci");
+    Path fileB = aci(TestAci.image("example.com/b").file("rootfs/f", "b"), "b.aci");
+    ImageInfo a = store.importAci(fileA);
+    ImageInfo b = store.importAci(fileB);
+    List<String> memos = entries(cas.resolve("imported"));
+    assertEquals(2, memos.size());
+    Path memoOfA = null;
+    for (String m : memos) {
+      if (Files.readString(cas.resolve("imported").resolve(m)).endsWith(" " + a.id() + "\n")) {
+        memoOfA = cas.resolve("imported").resolve(m);
+      }
+    }
+    assertTrue(memoOfA != null, "no memo names " + a.id() + ": " + memos);
+
+    // Proof that the memo answers: one pointing a.aci at b's image is believed.
+    String text = Files.readString(memoOfA);
+    Files.writeString(memoOfA, text.replace(a.id().value(), b.id().value()));
+    assertEquals(b.id(), store.importAci(fileA).id());
+
+    // A torn memo is not believed: the file is read again.
+    Files.writeString(memoOfA, text.substring(0, text.length() - 10));
+    assertEquals(a.id(), store.importAci(fileA).id());
+    assertEquals(text, Files.readString(memoOfA));
+  }
+
+  @Test
+  void aFileRewrittenWithTheSameSizeAndModificationTimeIsImportedAgain() throws Exception {
+    Path file = aci(TestAci.image("example.com/a").file("rootfs/f", "1"), "a.aci");
+    ImageInfo first = store.importAci(file);
+    FileTime mtime = Files.getLastModifiedTime(file);
+    long size = Files.size(file);
+    Path other = aci(TestAci.image("example.com/a").file("rootfs/f", "2"), "other.aci");
+    assertEquals(size, Files.size(other), "the test needs two images of one size");
+    // Rewritten in place (same inode), its modification time set back: only the change time,
+    // which cannot be set back, tells.
+    Files.write(file, Files.readAllBytes(other));
+    Files.setLastModifiedTime(file, mtime);
+
+    ImageInfo second = store.importAci(file);
+
+    assertNotEquals(first.id(), second.id());
+    assertEquals("2", Files.readString(store.tree(second.id()).rootfs().resolve("f")));
+  }
+
+  @Test
+  void aMemoOfARemovedImageIsIgnoredAndGcRemovesIt() throws Exception {
+    Path file = aci(TestAci.image("example.com/a").file("rootfs/f", "f"), "a.aci");
+    ImageInfo info = store.importAci(file);
+    store.remove(info.id());
+    assertEquals(1, entries(cas.resolve("imported")).size());
+
+    assertEquals(info.id(), store.importAci(file).id());
+    assertTrue(store.get(info.id()).isPresent());
+    store.remove(info.id());
+    ImageGcResult r = store.gc(Duration.ofDays(1), Set.of(), Duration.ofHours(1));
+
+    assertEquals(List.of(), entries(cas.resolve("imported")));
+    assertEquals(List.of(), r.removedLeftovers(), "memos are bookkeeping, not leftovers");
   }
 
   @Test
