@@ -45,10 +45,11 @@ final class PodNetworking {
     }
   }
 
+  /** @param manifest null before the images are resolved, for a pod that exposes no ports */
   private static PodNetwork.Request request(Context ctx, Path podDir, String uuid,
       PodManifest manifest, RunOptions options) throws NetException {
     return new PodNetwork.Request(podDir, uuid, NetListSpec.parse(options.net()),
-        ctx.localConfig(), PortMapping.of(manifest));
+        ctx.localConfig(), manifest == null ? List.of() : PortMapping.of(manifest));
   }
 
   /** The options with {@code resolv=stage0} once a plugin's DNS answer is the pod's. */
@@ -79,7 +80,8 @@ final class PodNetworking {
 
   /**
    * {@code run}'s network set-up, on a thread of its own from the moment the pod directory
-   * exists, beside the rest of the preparation (root file systems, run plan); {@link #await}
+   * exists, beside the rest of the preparation (for a pod without ports from the moment the
+   * stage1 is chosen: images, root file systems, run plan); {@link #await}
    * joins it before the pod moves to {@code run/}. Its records are written before anything is
    * created, as in a set-up in line, so a kill at any moment leaves what gc undoes.
    */
@@ -96,6 +98,16 @@ final class PodNetworking {
       this.ctx = ctx;
       this.command = command;
       this.options = options;
+    }
+
+    /** Early when there is a network to set up; --net=host and none have nothing to do. */
+    @Override
+    public boolean startsEarly(Stage1Flavor flavor) {
+      try {
+        return flavor.joinsStage0Netns() && NetListSpec.parse(options.net()).contained();
+      } catch (NetException e) {
+        return false; // the set-up reports it, at the usual time
+      }
     }
 
     @Override

@@ -69,10 +69,17 @@ public final class CniPodNetwork implements PodNetwork {
       List<Joined> joined = new ArrayList<>();
       for (int i = 0; i < nets.size(); i++) {
         Attachment a = nets.get(i);
+        boolean ownMasquerade = Masquerade.takesOver(a.conf());
         CniInvocation add = new CniInvocation("ADD", plugins.get(i), r.podUuid(),
-            netns.toString(), a.ifName(), a.args(), path.cniPath(), a.conf().bytes());
+            netns.toString(), a.ifName(), a.args(), path.cniPath(),
+            ownMasquerade ? Masquerade.pluginConfig(a.conf()) : a.conf().bytes());
+        CniResult result = call(record, a.recordName(), add, a.conf().name());
+        if (ownMasquerade && !result.ip().isEmpty()) {
+          masquerade(record, a.recordName(), Masquerade.of(a.conf().name(), r.podUuid(),
+              result));
+        }
         joined.add(new Joined(a, plugins.get(i), record.dir().resolve(a.recordName() + ".conf"),
-            call(record, a.recordName(), add, a.conf().name())));
+            result));
       }
       if (portmap != null) {
         Joined first = joined.get(0);
@@ -104,6 +111,14 @@ public final class CniPodNetwork implements PodNetwork {
         + (System.nanoTime() - t0) / 1_000_000 + " ms");
     record.recordResult(name, out);
     return CniResult.parse(out, netName);
+  }
+
+  private void masquerade(NetRecord record, String name, Masquerade m) throws NetException {
+    record.recordMasquerade(name, m);
+    long t0 = System.nanoTime();
+    m.apply();
+    debug.accept("masquerade of " + m.sourceIp() + " (one iptables-restore) took "
+        + (System.nanoTime() - t0) / 1_000_000 + " ms");
   }
 
   @Override
@@ -219,7 +234,31 @@ public final class CniPodNetwork implements PodNetwork {
       CniInvocation del = alive ? c.invocation() : c.invocation().withNetns("");
       try {
         long t0 = System.nanoTime();
-        delete(record, new NetRecord.Call(c.name(), c.netName(), del));
+        // The masquerade goes beside the DEL: one process less on the way.
+        Optional<Masquerade> masquerade = record.masquerade(c.name());
+        Optional<Masquerade.Removal> removal = masquerade.isPresent()
+            ? Optional.of(masquerade.get().startRemoval()) : Optional.empty();
+        NetException failure = null;
+        try {
+          delete(record, new NetRecord.Call(c.name(), c.netName(), del));
+        } catch (NetException e) {
+          failure = e;
+        }
+        if (removal.isPresent()) {
+          try {
+            removal.get().finish();
+            record.forgetMasquerade(c.name());
+          } catch (NetException e) {
+            if (failure == null) {
+              failure = e;
+            } else {
+              failure.addSuppressed(e);
+            }
+          }
+        }
+        if (failure != null) {
+          throw failure;
+        }
         debug.accept("network \"" + c.netName() + "\": " + del.plugin().getFileName()
             + " DEL took " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         record.forgetCall(c.name());

@@ -26,7 +26,9 @@ import java.util.Optional;
  *       {@code <NN>-<name>.portmap.*};
  *   <li>{@code net/<NN>-<name>.result}: the ADD result, once there is one;
  *   <li>{@code net/<NN>-<name>.chains}: iptables chains jrkt itself made for that call's DEL
- *       (one per line), to be removed after it.
+ *       (one per line), to be removed after it;
+ *   <li>{@code net/<NN>-<name>.masq}: the masquerade jrkt makes for the network
+ *       ({@link Masquerade}), written before it is made, undone before the call's DEL.
  * </ul>
  *
  * Files are written to a temporary name and renamed, so a reader never sees half of one. A call
@@ -139,8 +141,30 @@ public final class NetRecord {
     }
   }
 
+  /** Records, before it is made, the masquerade jrkt makes for the call's network. */
+  void recordMasquerade(String name, Masquerade m) throws NetException {
+    write(dir().resolve(name + ".masq"), m.recordText());
+  }
+
+  /** The masquerade recorded for the call, if any. */
+  Optional<Masquerade> masquerade(String name) throws NetException {
+    Path file = dir().resolve(name + ".masq");
+    try {
+      return Optional.of(Masquerade.parseRecord(Files.readString(file), file.toString()));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new NetException("cannot read " + file + ": " + e, e);
+    }
+  }
+
+  void forgetMasquerade(String name) throws NetException {
+    delete(dir().resolve(name + ".masq"));
+  }
+
   /** Removes a call's record files, the call file last. */
   public void forgetCall(String name) throws NetException {
+    delete(dir().resolve(name + ".masq"));
     delete(dir().resolve(name + ".chains"));
     delete(dir().resolve(name + ".result"));
     delete(dir().resolve(name + ".conf"));

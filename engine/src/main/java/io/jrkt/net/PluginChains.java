@@ -1,6 +1,5 @@
 package io.jrkt.net;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -62,7 +61,7 @@ final class PluginChains {
 
   /** Creates the empty chain in the nat table. */
   static void create(String chain) throws NetException {
-    Outcome o = iptables("-N", chain);
+    Iptables.Outcome o = Iptables.nat("-N", chain);
     if (o.code() != 0) {
       throw new NetException("cannot create chain " + chain + " for the plugin's DEL: "
           + o.output());
@@ -74,7 +73,7 @@ final class PluginChains {
    * to remove a chain that holds rules or is jumped to, so only an unused chain goes.
    */
   static boolean removeIfPresent(String chain) throws NetException {
-    Outcome o = iptables("-X", chain);
+    Iptables.Outcome o = Iptables.nat("-X", chain);
     if (o.code() == 0) {
       return true;
     }
@@ -83,23 +82,5 @@ final class PluginChains {
     }
     throw new NetException("cannot remove chain " + chain + ", made for the plugin's DEL: "
         + o.output());
-  }
-
-  private record Outcome(int code, String output) {}
-
-  private static Outcome iptables(String op, String chain) throws NetException {
-    ProcessBuilder pb = new ProcessBuilder("iptables", "-w", "-t", "nat", op, chain);
-    pb.redirectErrorStream(true);
-    try {
-      Process p = pb.start();
-      p.getOutputStream().close();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      return new Outcome(p.waitFor(), out.trim());
-    } catch (IOException e) {
-      throw new NetException("cannot run iptables: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new NetException("interrupted while running iptables " + op + " " + chain, e);
-    }
   }
 }

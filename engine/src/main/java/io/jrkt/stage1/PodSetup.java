@@ -74,8 +74,21 @@ public final class PodSetup {
       }
     };
 
-    /** Starts the work for the new, locked pod (called once, from the preparing thread). */
+    /**
+     * Starts the work for the new, locked pod (called once, from the preparing thread).
+     *
+     * @param manifest the pod's manifest; null when the work starts before the images are
+     *     resolved ({@link #startsEarly}), which happens only for a pod that exposes no ports
+     */
     void start(Path podDir, String uuid, PodManifest manifest, Stage1Flavor flavor);
+
+    /**
+     * Whether the work is worth starting as soon as the stage1 is chosen, before the images are
+     * resolved: the pod directory is then made first, and removed again if a later step fails.
+     */
+    default boolean startsEarly(Stage1Flavor flavor) {
+      return false;
+    }
 
     /**
      * The preparation failed: waits for the work and undoes it. False if something it made is
@@ -154,12 +167,54 @@ public final class PodSetup {
     int appCount = given != null ? given.apps().size() : r.args().get().apps().size();
     stage1.flavor().checkAppCount(appCount);
 
+    // A pod that exposes no ports needs nothing of its images for its network, whose set-up
+    // (plugin processes, ~50-100 ms) then runs beside the images' resolution too.
+    boolean exposesPorts = given != null ? !given.ports().isEmpty()
+        : !r.args().get().ports().isEmpty();
+    NewPod pod = null;
+    try {
+      if (!exposesPorts && sidecar.startsEarly(stage1.flavor())) {
+        pod = createPod(r);
+        sidecar.start(pod.dir(), pod.uuid().value(), null, stage1.flavor());
+      }
+      Resolved res = resolve(r, given, stage1);
+      if (pod == null) {
+        pod = createPod(r);
+        sidecar.start(pod.dir(), pod.uuid().value(), res.manifest, stage1.flavor());
+      }
+      return prepareResolved(r, pod, stage1, entrypoints, res);
+    } catch (Stage1Exception | ArgsException e) {
+      if (pod != null) {
+        giveUp(pod, sidecar);
+      }
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      if (pod == null && e instanceof RuntimeException) {
+        throw (RuntimeException) e;
+      }
+      giveUp(pod, sidecar);
+      throw new Stage1Exception("cannot prepare pod " + pod.uuid() + ": "
+          + (e instanceof IOException ? IoErrors.describe((IOException) e) : e.getMessage()), e);
+    }
+  }
+
+  /** The images and manifests of a pod, found before its directory is made (or beside it). */
+  private static final class Resolved {
     PodManifest manifest;
-    Map<AcName, ImageManifest> manifests = new HashMap<>();
+    final Map<AcName, ImageManifest> manifests = new HashMap<>();
+    TreeInfo stage1Tree;
+    final Map<AcName, TreeInfo> trees = new HashMap<>();
+    io.jrkt.stage1.kvm.KvmPodPlanner vm;
+    io.jrkt.stage1.kvm.KvmPodPlanner.Preflight vmChecked;
+  }
+
+  private Resolved resolve(Request r, PodManifest given, Stage1Choice stage1)
+      throws Stage1Exception, ArgsException {
+    Resolved res = new Resolved();
     if (given != null) {
-      manifest = generator.complete(given, stage1.image().name());
-      for (RuntimeApp ra : manifest.apps()) {
-        manifests.put(ra.name(), storedManifest(ra));
+      res.manifest = generator.complete(given, stage1.image().name());
+      for (RuntimeApp ra : res.manifest.apps()) {
+        res.manifests.put(ra.name(), storedManifest(ra));
       }
     } else {
       PodArgs args = r.args().get();
@@ -167,69 +222,80 @@ public final class PodSetup {
       for (AppArgs a : args.apps()) {
         resolved.add(images.resolve(a.image()));
       }
-      manifest = generator.generate(args, resolved, stage1.image().name());
+      res.manifest = generator.generate(args, resolved, stage1.image().name());
       for (int i = 0; i < resolved.size(); i++) {
-        manifests.put(manifest.apps().get(i).name(), resolved.get(i).manifest());
+        res.manifests.put(res.manifest.apps().get(i).name(), resolved.get(i).manifest());
       }
     }
-    HostVolumeSources.requireExisting(manifest);
-    TreeInfo stage1Tree = tree(stage1.image().id(), "stage1 " + stage1.image().displayName());
-    io.jrkt.stage1.kvm.KvmPodPlanner vm = null;
-    io.jrkt.stage1.kvm.KvmPodPlanner.Preflight vmChecked = null;
+    HostVolumeSources.requireExisting(res.manifest);
+    res.stage1Tree = tree(stage1.image().id(), "stage1 " + stage1.image().displayName());
     if (stage1.flavor().equals(Stage1Flavor.KVM)) {
-      vm = new io.jrkt.stage1.kvm.KvmPodPlanner(kvm,
+      res.vm = new io.jrkt.stage1.kvm.KvmPodPlanner(kvm,
           io.jrkt.stage1.kvm.HostVirt.probe(Path.of("/")), System.getenv("PATH"), debug, warn);
-      vmChecked = vm.preflight(stage1Tree.rootfs());
-      manifest = io.jrkt.stage1.kvm.KvmPodPlanner.annotate(manifest, vmChecked);
+      res.vmChecked = res.vm.preflight(res.stage1Tree.rootfs());
+      res.manifest = io.jrkt.stage1.kvm.KvmPodPlanner.annotate(res.manifest, res.vmChecked);
     }
-    Map<AcName, TreeInfo> trees = new HashMap<>();
-    for (RuntimeApp ra : manifest.apps()) {
-      trees.put(ra.name(), tree(ra.image().id(), "app \"" + ra.name() + "\""));
+    for (RuntimeApp ra : res.manifest.apps()) {
+      res.trees.put(ra.name(), tree(ra.image().id(), "app \"" + ra.name() + "\""));
     }
+    return res;
+  }
 
+  private NewPod createPod(Request r) throws Stage1Exception {
     NewPod pod;
     try {
       pod = pods.create();
     } catch (PodException e) {
       throw new Stage1Exception(e.getMessage(), e);
     }
-    try {
-      if (r.uuidFileSave().isPresent()) {
+    if (r.uuidFileSave().isPresent()) {
+      try {
         saveUuid(r.uuidFileSave().get(), pod.uuid().value());
-      }
-      sidecar.start(pod.dir(), pod.uuid().value(), manifest, stage1.flavor());
-      // Once more, under each tree's lock, now that the pod exists: image gc keeps every tree
-      // while a pod is being prepared and asks again under the lock before it removes one, so
-      // a tree found here stays as long as the pod records it (overlay lower layers).
-      stage1Tree = tree(stage1.image().id(), "stage1 " + stage1.image().displayName(), true);
-      for (RuntimeApp ra : manifest.apps()) {
-        trees.put(ra.name(), tree(ra.image().id(), "app \"" + ra.name() + "\"", true));
-      }
-      Path runDir = pod.dir().getParent().resolveSibling("run").resolve(pod.uuid().value());
-      RunPlanner.Result plan = new RunPlanner(stage1.flavor(), runDir, null)
-          .plan(manifest, manifests, app -> trees.get(app).rootfs());
-      plan.warnings().forEach(warn);
-      new PodPreparer(debug, stage1.flavor().linkedTreeFiles()).prepare(pod.dir(), manifest,
-          stage1Tree, stage1.image().manifest(), manifests, trees, plan,
-          useOverlay(r, stage1Tree, trees));
-      if (vm != null) {
-        vm.write(pod.dir(), runDir, pod.uuid().value(), manifest, manifests, plan.plan(),
-            vmChecked);
-      }
-      r.dns().write(pod.dir());
-      touch(stage1, manifest);
-      return new Prepared(pod, stage1, entrypoints, manifest, runDir);
-    } catch (Stage1Exception | IOException | RuntimeException e) {
-      if (sidecar.undo()) {
+      } catch (Stage1Exception e) {
         abandon(pod);
-      } else {
-        pod.close(); // an aborted prepare, whose records gc undoes
+        throw e;
       }
-      if (e instanceof Stage1Exception) {
-        throw (Stage1Exception) e;
-      }
-      throw new Stage1Exception("cannot prepare pod " + pod.uuid() + ": " + (e instanceof IOException
-          ? IoErrors.describe((IOException) e) : e.getMessage()), e);
+    }
+    return pod;
+  }
+
+  private Prepared prepareResolved(Request r, NewPod pod, Stage1Choice stage1,
+      Stage1Entrypoints entrypoints, Resolved res) throws Stage1Exception, IOException {
+    PodManifest manifest = res.manifest;
+    Map<AcName, TreeInfo> trees = res.trees;
+    // Once more, under each tree's lock, now that the pod exists: image gc keeps every tree
+    // while a pod is being prepared and asks again under the lock before it removes one, so
+    // a tree found here stays as long as the pod records it (overlay lower layers).
+    TreeInfo stage1Tree = tree(stage1.image().id(), "stage1 " + stage1.image().displayName(),
+        true);
+    for (RuntimeApp ra : manifest.apps()) {
+      trees.put(ra.name(), tree(ra.image().id(), "app \"" + ra.name() + "\"", true));
+    }
+    Path runDir = pod.dir().getParent().resolveSibling("run").resolve(pod.uuid().value());
+    RunPlanner.Result plan = new RunPlanner(stage1.flavor(), runDir, null)
+        .plan(manifest, res.manifests, app -> trees.get(app).rootfs());
+    plan.warnings().forEach(warn);
+    new PodPreparer(debug, stage1.flavor().linkedTreeFiles()).prepare(pod.dir(), manifest,
+        stage1Tree, stage1.image().manifest(), res.manifests, trees, plan,
+        useOverlay(r, stage1Tree, trees));
+    if (res.vm != null) {
+      res.vm.write(pod.dir(), runDir, pod.uuid().value(), manifest, res.manifests, plan.plan(),
+          res.vmChecked);
+    }
+    r.dns().write(pod.dir());
+    touch(stage1, manifest);
+    return new Prepared(pod, stage1, entrypoints, manifest, runDir);
+  }
+
+  /**
+   * The preparation of a created pod failed: its sidecar's work is undone and the pod removed,
+   * or, when something is still recorded in it, left to gc as an aborted prepare.
+   */
+  private static void giveUp(NewPod pod, Sidecar sidecar) {
+    if (sidecar.undo()) {
+      abandon(pod);
+    } else {
+      pod.close();
     }
   }
 

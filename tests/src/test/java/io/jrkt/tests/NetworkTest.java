@@ -287,10 +287,25 @@ class NetworkTest extends FunctionalTest {
         + "\",\"args\":\"\",\"mask\":\"255.255.255.0\"}"), info);
     assertEquals("/run/netns/jrkt-" + uuid, Jrkt.read(podDir(uuid).resolve("netns")).trim());
     assertTrue(Files.exists(IPAM_DIR.resolve("default").resolve(ip)));
-    assertTrue(sh("iptables", "-w", "-t", "nat", "-S").contains(uuid));
+    // The masquerade (jrkt's own for the built-in network) is the ptp plugin's: its chain, its
+    // comment, its rules in its order.
+    String comment = "-m comment --comment \"name: \\\"default\\\" id: \\\"" + uuid
+        + "\\\"\"";
+    List<String> nat = sh("iptables", "-w", "-t", "nat", "-S").lines()
+        .filter(l -> l.contains(uuid)).toList();
+    assertEquals(3, nat.size(), String.join("\n", nat));
+    String chain = nat.stream().filter(l -> l.startsWith("-A POSTROUTING")).findFirst()
+        .orElseThrow().replaceFirst(".* -j ", "");
+    assertTrue(chain.matches("CNI-[0-9a-f]{24}"), chain);
+    assertEquals(List.of("-A POSTROUTING -s " + ip + "/32 " + comment + " -j " + chain,
+        "-A " + chain + " -d 172.16.28.0/24 " + comment + " -j ACCEPT",
+        "-A " + chain + " ! -d 224.0.0.0/4 " + comment + " -j MASQUERADE"), nat);
+    assertTrue(Files.exists(podDir(uuid).resolve("net/00-default.masq")));
 
     jrkt.run("rm", uuid).ok();
     assertTornDown(uuid, ip);
+    assertFalse(sh("iptables", "-w", "-t", "nat", "-S").lines()
+        .anyMatch(l -> l.equals("-N " + chain)), "chain " + chain + " is left");
   }
 
   @Test
