@@ -7,19 +7,21 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Remembers which store image a stage1 ACI file was imported as, keyed by the file's path, size,
- * modification time and inode, so that using the same file again costs a stat instead of a
- * SHA-512 over the whole file (rkt re-imported {@code --stage1-path} on every run). A changed
- * file is imported again.
+ * modification and change times and inode, so that using the same file again costs a stat
+ * instead of a SHA-512 over the whole file (rkt re-imported {@code --stage1-path} on every run).
+ * A changed file is imported again.
  *
- * <p>The cache file holds one line per ACI path: {@code SIZE MTIME_NS FILEKEY IMAGE_ID PATH}.
+ * <p>The cache file holds one line per ACI path:
+ * {@code SIZE MTIME_NS:CTIME_NS (dev=DEV,ino=INODE) IMAGE_ID PATH}.
  */
 public final class Stage1ImportCache {
   private final Path cacheFile;
@@ -65,20 +67,29 @@ public final class Stage1ImportCache {
     return img;
   }
 
-  /** Size, mtime and file key of the file, which change when it is rebuilt or replaced. */
+  /**
+   * Size, modification and status-change times and file key of the file, which change when it
+   * is rebuilt or replaced; the change time also when it is rewritten in place with its
+   * modification time set back, which no user can do to the change time.
+   */
   private static String stamp(Path file) throws Stage1Exception {
     try {
-      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-      if (!a.isRegularFile()) {
+      Map<String, Object> a = Files.readAttributes(file,
+          "unix:isRegularFile,size,lastModifiedTime,ctime,dev,ino");
+      if (!Boolean.TRUE.equals(a.get("isRegularFile"))) {
         throw new Stage1Exception("stage1 image " + file + " is not a regular file");
       }
-      String fileKey = String.valueOf(a.fileKey()).replace(' ', '_');
-      return a.size() + " " + a.lastModifiedTime().to(TimeUnit.NANOSECONDS) + " " + fileKey;
+      return a.get("size") + " " + nanos(a.get("lastModifiedTime")) + ":" + nanos(a.get("ctime"))
+          + " (dev=" + Long.toHexString((Long) a.get("dev")) + ",ino=" + a.get("ino") + ")";
     } catch (NoSuchFileException e) {
       throw new Stage1Exception("stage1 image " + file + " does not exist");
     } catch (IOException e) {
       throw new Stage1Exception("cannot stat stage1 image " + IoErrors.describe(e), e);
     }
+  }
+
+  private static long nanos(Object time) {
+    return ((FileTime) time).to(TimeUnit.NANOSECONDS);
   }
 
   private List<String> readLines() {

@@ -124,6 +124,18 @@ class Stage1SelectorTest {
   }
 
   @Test
+  void anImageRewrittenInPlaceWithItsOldSizeAndMtimeIsImportedAgain() throws Exception {
+    Path f = aci(bin.resolve("stage1-fly.aci"), FLY, "0.1.0");
+    select(FLY, null, null, null, null);
+    FileTime mtime = Files.getLastModifiedTime(f);
+    aci(f, FLY, "0.2.0");
+    Files.setLastModifiedTime(f, mtime);
+    assertEquals(Optional.of("0.2.0"), select(FLY, null, null, null, null).image().manifest()
+        .version());
+    assertEquals(2, catalog.imports);
+  }
+
+  @Test
   void aVersionTheBundledImageLacksIsLookedUpInTheStore() throws Exception {
     aci(bin.resolve("stage1-fly.aci"), FLY, "0.1.0");
     Stage1Image old = catalog.add(FLY, "1.29.0");
