@@ -3,7 +3,9 @@ package io.jrkt.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,6 +51,27 @@ class FetchTest extends FunctionalTest {
         .filter(l -> l.startsWith(aci.imageId())).toList();
     assertEquals(1, rows.size(), "image list rows for " + aci.imageId() + ": " + rows);
     assertEquals("example.com/fetch-twice:2.5.0", Ids.cells(rows.get(0)).get(1), rows.get(0));
+  }
+
+  @Test
+  void aFileRewrittenInPlaceWithItsOldSizeAndTimeIsImportedAgain() throws Exception {
+    // Known files are found by a memo of their stamp rather than hashed again: the stamp must
+    // tell a rewritten file even when its size and modification time are what they were.
+    Aci v1 = Aci.busybox("example.com/fetch-rewrite").version("1.0.0")
+        .compression(Compression.NONE);
+    Aci v2 = Aci.busybox("example.com/fetch-rewrite").version("2.0.0")
+        .compression(Compression.NONE);
+    Path file = v1.write(jrkt.work(), "fetch-rewrite.aci");
+    byte[] second = Files.readAllBytes(v2.write(jrkt.work(), "fetch-v2.aci"));
+    assertEquals(Files.size(file), second.length, "the test needs equal sizes");
+    assertEquals(Ids.shortId(v1.imageId()), jrkt.fetch(file));
+    assertEquals(Ids.shortId(v1.imageId()), jrkt.fetch(file));
+
+    FileTime mtime = Files.getLastModifiedTime(file);
+    Files.write(file, second); // same inode
+    Files.setLastModifiedTime(file, mtime);
+
+    assertEquals(Ids.shortId(v2.imageId()), jrkt.fetch(file));
   }
 
   @Test
