@@ -177,7 +177,7 @@ public final class PodSetup {
         pod = createPod(r);
         sidecar.start(pod.dir(), pod.uuid().value(), null, stage1.flavor());
       }
-      Resolved res = resolve(r, given, stage1);
+      Resolved res = resolve(r, given, stage1, pod != null);
       if (pod == null) {
         pod = createPod(r);
         sidecar.start(pod.dir(), pod.uuid().value(), res.manifest, stage1.flavor());
@@ -206,11 +206,15 @@ public final class PodSetup {
     final Map<AcName, TreeInfo> trees = new HashMap<>();
     io.jrkt.stage1.kvm.KvmPodPlanner vm;
     io.jrkt.stage1.kvm.KvmPodPlanner.Preflight vmChecked;
+    /** Whether the trees were found under their locks, with the pod already made. */
+    boolean treesLocked;
   }
 
-  private Resolved resolve(Request r, PodManifest given, Stage1Choice stage1)
+  /** @param podExists whether the pod directory is made already (trees are then locked) */
+  private Resolved resolve(Request r, PodManifest given, Stage1Choice stage1, boolean podExists)
       throws Stage1Exception, ArgsException {
     Resolved res = new Resolved();
+    res.treesLocked = podExists;
     if (given != null) {
       res.manifest = generator.complete(given, stage1.image().name());
       for (RuntimeApp ra : res.manifest.apps()) {
@@ -228,7 +232,8 @@ public final class PodSetup {
       }
     }
     HostVolumeSources.requireExisting(res.manifest);
-    res.stage1Tree = tree(stage1.image().id(), "stage1 " + stage1.image().displayName());
+    res.stage1Tree = tree(stage1.image().id(), "stage1 " + stage1.image().displayName(),
+        podExists);
     if (stage1.flavor().equals(Stage1Flavor.KVM)) {
       res.vm = new io.jrkt.stage1.kvm.KvmPodPlanner(kvm,
           io.jrkt.stage1.kvm.HostVirt.probe(Path.of("/")), System.getenv("PATH"), debug, warn);
@@ -236,7 +241,7 @@ public final class PodSetup {
       res.manifest = io.jrkt.stage1.kvm.KvmPodPlanner.annotate(res.manifest, res.vmChecked);
     }
     for (RuntimeApp ra : res.manifest.apps()) {
-      res.trees.put(ra.name(), tree(ra.image().id(), "app \"" + ra.name() + "\""));
+      res.trees.put(ra.name(), tree(ra.image().id(), "app \"" + ra.name() + "\"", podExists));
     }
     return res;
   }
@@ -263,13 +268,15 @@ public final class PodSetup {
       Stage1Entrypoints entrypoints, Resolved res) throws Stage1Exception, IOException {
     PodManifest manifest = res.manifest;
     Map<AcName, TreeInfo> trees = res.trees;
-    // Once more, under each tree's lock, now that the pod exists: image gc keeps every tree
-    // while a pod is being prepared and asks again under the lock before it removes one, so
-    // a tree found here stays as long as the pod records it (overlay lower layers).
-    TreeInfo stage1Tree = tree(stage1.image().id(), "stage1 " + stage1.image().displayName(),
-        true);
-    for (RuntimeApp ra : manifest.apps()) {
-      trees.put(ra.name(), tree(ra.image().id(), "app \"" + ra.name() + "\"", true));
+    TreeInfo stage1Tree = res.stage1Tree;
+    if (!res.treesLocked) {
+      // Once more, under each tree's lock, now that the pod exists: image gc keeps every tree
+      // while a pod is being prepared and asks again under the lock before it removes one, so
+      // a tree found here stays as long as the pod records it (overlay lower layers).
+      stage1Tree = tree(stage1.image().id(), "stage1 " + stage1.image().displayName(), true);
+      for (RuntimeApp ra : manifest.apps()) {
+        trees.put(ra.name(), tree(ra.image().id(), "app \"" + ra.name() + "\"", true));
+      }
     }
     Path runDir = pod.dir().getParent().resolveSibling("run").resolve(pod.uuid().value());
     RunPlanner.Result plan = new RunPlanner(stage1.flavor(), runDir, null)
@@ -354,10 +361,6 @@ public final class PodSetup {
       throw new Stage1Exception("--pod-manifest: app \"" + ra.name() + "\": image " + id + ": "
           + e.getMessage(), e);
     }
-  }
-
-  private TreeInfo tree(io.jrkt.appc.ImageId id, String what) throws Stage1Exception {
-    return tree(id, what, false);
   }
 
   private TreeInfo tree(io.jrkt.appc.ImageId id, String what, boolean underLock)

@@ -196,4 +196,62 @@ class PodSetupTest {
     assertEquals(FLY, second.stage1().image().name(), "no stage1-coreos: fly is the fallback");
     second.pod().close();
   }
+
+  /** Records what {@link PodSetup} asks of a sidecar that wants to start early. */
+  private static final class RecordingSidecar implements PodSetup.Sidecar {
+    final List<String> calls = new ArrayList<>();
+
+    @Override
+    public boolean startsEarly(Stage1Flavor flavor) {
+      return true;
+    }
+
+    @Override
+    public void start(Path podDir, String uuid, io.jrkt.appc.PodManifest manifest,
+        Stage1Flavor flavor) {
+      calls.add("start " + (manifest == null ? "before the manifest" : "with the manifest")
+          + (Files.isDirectory(podDir) ? "" : " without a pod directory"));
+    }
+
+    @Override
+    public boolean undo() {
+      calls.add("undo");
+      return true;
+    }
+  }
+
+  @Test
+  void anEarlySidecarStartsBeforeTheImagesAndIsUndoneWhenOneIsMissing() throws Exception {
+    RecordingSidecar early = new RecordingSidecar();
+    PodSetup.Prepared p = setup().prepare(request(app("hello", "0").toString()), early);
+    assertEquals(List.of("start before the manifest"), early.calls);
+    p.pod().markPrepared();
+
+    RecordingSidecar failing = new RecordingSidecar();
+    Stage1Exception e = assertThrows(Stage1Exception.class,
+        () -> setup().prepare(request("example.com/not-fetched"), failing));
+    assertTrue(e.getMessage().contains("example.com/not-fetched"), e.getMessage());
+    assertEquals(List.of("start before the manifest", "undo"), failing.calls);
+    assertEquals(1, podDirs(), "only the first pod is left");
+  }
+
+  @Test
+  void aPodWithPortsStartsItsSidecarWithTheManifest() throws Exception {
+    Path web = aci(tmp.resolve("web.aci"), "{\"acKind\":\"ImageManifest\",\"acVersion\":"
+        + "\"0.8.11\",\"name\":\"example.com/web\",\"labels\":[{\"name\":\"os\","
+        + "\"value\":\"linux\"},{\"name\":\"arch\",\"value\":\"amd64\"}],\"app\":{\"exec\":"
+        + "[\"/bin/app\"],\"user\":\"0\",\"group\":\"0\",\"ports\":[{\"name\":\"http\","
+        + "\"protocol\":\"tcp\",\"port\":80}]}}", "bin/app");
+    RecordingSidecar sidecar = new RecordingSidecar();
+    PodArgs args = PodArgs.of(ImageArgsParser.parse(List.of(web.toString())));
+    args = new PodArgs(args.apps(), List.of(), List.of(), List.of(), List.of(), false,
+        List.of("http:8080"));
+    PodSetup.Request r = new PodSetup.Request(Optional.of(args), Optional.empty(),
+        new Stage1Request.ByName(FLY, Optional.empty()), Optional.empty(), DnsConfig.NONE);
+    PodSetup.Prepared p = setup().prepare(r, sidecar);
+    assertEquals(List.of("start with the manifest"), sidecar.calls,
+        "the ports are the images': the sidecar waits for them");
+    assertEquals(1, p.manifest().ports().size());
+    p.pod().markPrepared();
+  }
 }
