@@ -30,8 +30,11 @@ import java.util.function.Consumer;
 /**
  * The part of {@code run} and {@code prepare} before the hand-off: chooses the stage1, finds the
  * images, builds the pod manifest and the run plan, and writes a new pod directory. Everything
- * that can be checked without a pod is checked first; a failure after the pod was created
- * removes its directory, so no half-written pod is left behind.
+ * that can be checked without a pod is checked first, except when a {@link Sidecar} starts
+ * early (a {@code run}'s network for a pod without ports): its pod is made once the stage1 is
+ * chosen, so that the sidecar's work runs beside the images' resolution. A failure after the
+ * pod was created undoes the sidecar's work and removes the directory, so no half-written pod
+ * is left behind.
  */
 public final class PodSetup {
   private static final long TOUCH_INTERVAL_SECONDS = 60;
