@@ -85,6 +85,10 @@ run="run --stage1-path=$stage1"
 collect="$JRKT --dir=$data gc --grace-period=0s && sync"
 bench nspawn "jrkt run, nspawn, /bin/true" "$BENCH_RUNS" "$collect" \
   "$JRKT --dir=$data $run example.com/bench-ns-true"
+bench nspawn "jrkt run --net=host, nspawn, /bin/true (the floor's network)" "$BENCH_RUNS" \
+  "$collect" "$JRKT --dir=$data $run --net=host example.com/bench-ns-true"
+note "The floor runs on the host's network; the row with --net=host is jrkt's like for like."\
+" The default network adds its CNI set-up (the net rows below)."
 note "No app tree is copied into the pod: each app's root is an overlay on its tree in the store"\
 " (mounted by lib/jrkt-overlay), so a 3-app pod pays for two more mounts, not two more copies."
 bench nspawn "jrkt run, nspawn, 3 apps /bin/true" "$BENCH_RUNS" \
