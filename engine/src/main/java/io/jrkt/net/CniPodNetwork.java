@@ -195,6 +195,34 @@ public final class CniPodNetwork implements PodNetwork {
     }
   }
 
+  /** {@link #delete}, with the call's recorded masquerade removed beside it. */
+  private void deleteWithMasquerade(NetRecord record, NetRecord.Call call) throws NetException {
+    Optional<Masquerade> masquerade = record.masquerade(call.name());
+    // Started first: the removal's process runs while the plugin deletes the interface.
+    Masquerade.Removal removal = masquerade.isPresent() ? masquerade.get().startRemoval() : null;
+    NetException failure = null;
+    try {
+      delete(record, call);
+    } catch (NetException e) {
+      failure = e;
+    }
+    if (removal != null) {
+      try {
+        removal.finish();
+        record.forgetMasquerade(call.name());
+      } catch (NetException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
   /** The portmap plugin's config, chained after the pod's first network. */
   static byte[] portmapConf(Joined net, List<PortMapping> ports) {
     String version = net.attachment().conf().cniVersion();
@@ -234,31 +262,7 @@ public final class CniPodNetwork implements PodNetwork {
       CniInvocation del = alive ? c.invocation() : c.invocation().withNetns("");
       try {
         long t0 = System.nanoTime();
-        // The masquerade goes beside the DEL: one process less on the way.
-        Optional<Masquerade> masquerade = record.masquerade(c.name());
-        Optional<Masquerade.Removal> removal = masquerade.isPresent()
-            ? Optional.of(masquerade.get().startRemoval()) : Optional.empty();
-        NetException failure = null;
-        try {
-          delete(record, new NetRecord.Call(c.name(), c.netName(), del));
-        } catch (NetException e) {
-          failure = e;
-        }
-        if (removal.isPresent()) {
-          try {
-            removal.get().finish();
-            record.forgetMasquerade(c.name());
-          } catch (NetException e) {
-            if (failure == null) {
-              failure = e;
-            } else {
-              failure.addSuppressed(e);
-            }
-          }
-        }
-        if (failure != null) {
-          throw failure;
-        }
+        deleteWithMasquerade(record, new NetRecord.Call(c.name(), c.netName(), del));
         debug.accept("network \"" + c.netName() + "\": " + del.plugin().getFileName()
             + " DEL took " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         record.forgetCall(c.name());

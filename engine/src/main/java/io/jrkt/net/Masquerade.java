@@ -80,16 +80,10 @@ record Masquerade(String chain, String comment, String sourceIp, String subnet) 
   }
 
   /**
-   * Removes the masquerade. A part already gone (a reboot, a set-up killed before it was made)
-   * is fine: if the one transaction fails, each part is removed on its own.
-   */
-  void remove() throws NetException {
-    startRemoval().finish();
-  }
-
-  /**
-   * Starts {@link #remove}; {@link Removal#finish} completes it. It may run beside the plugin's
-   * DEL, which (given the config without ipMasq) does not touch these rules.
+   * Starts removing the masquerade; {@link Removal#finish} completes it. It may run beside the
+   * plugin's DEL, which (given the config without ipMasq) does not touch these rules. A part
+   * already gone (a reboot, a set-up killed before it was made) is fine: if the one transaction
+   * fails, each part is removed on its own.
    */
   Removal startRemoval() throws NetException {
     return new Removal(Iptables.startRestore(removeScript()));
