@@ -84,7 +84,7 @@ public final class ImageStore implements AutoCloseable {
   public ImageInfo importAci(Path file) throws StoreException, ImageException {
     // The stamp is taken before the file is read: a write during the import moves the file's
     // change time on, so the memo can never answer for content other than what was hashed.
-    Optional<ImportedFiles.Stamp> stamp = ImportedFiles.stamp(file);
+    Optional<FileStamp> stamp = ImportedFiles.stamp(file);
     if (stamp.isPresent()) {
       Optional<ImageInfo> known = importedFiles.lookup(stamp.get()).flatMap(records::get);
       if (known.isPresent()) {

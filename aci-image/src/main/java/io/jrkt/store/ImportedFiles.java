@@ -6,10 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The image each ACI file was imported as, remembered per file in
@@ -17,18 +14,12 @@ import java.util.concurrent.TimeUnit;
  * costs a stat and a small read instead of a SHA-512 over the whole file and an extraction that
  * is thrown away (rkt imported the file again on every run).
  *
- * <p>A memo is one line, {@code <stamp> <image id>}, the stamp being the file's size,
- * modification time and status-change time in nanoseconds. Every write to a file moves its
- * change time, which no user can set back, so a memo answers only for the content it was made
- * from. A memo is therefore never wrong, only missing or torn; it is written without fsync, and
- * anything unreadable means importing the file again.
+ * <p>A memo is one line, {@code <version> <image id>}, the version being the file's
+ * {@link FileStamp}, which any write to the file changes, so a memo answers only for the content
+ * it was made from. A memo is therefore never wrong, only missing or torn; it is written without
+ * fsync, and anything unreadable means importing the file again.
  */
 final class ImportedFiles {
-  private static final String ATTRIBUTES = "unix:isRegularFile,size,lastModifiedTime,ctime,dev,ino";
-
-  /** A regular file's identity (device and inode) and version. */
-  record Stamp(String key, String version) {}
-
   private final StoreLayout layout;
 
   ImportedFiles(StoreLayout layout) {
@@ -39,29 +30,16 @@ final class ImportedFiles {
    * The file's stamp; empty when it cannot be read or is not a regular file, in which case the
    * import itself says what is wrong with it.
    */
-  static Optional<Stamp> stamp(Path file) {
-    Map<String, Object> a;
+  static Optional<FileStamp> stamp(Path file) {
     try {
-      a = Files.readAttributes(file, ATTRIBUTES);
-    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return FileStamp.of(file);
+    } catch (IOException e) {
       return Optional.empty();
     }
-    if (!Boolean.TRUE.equals(a.get("isRegularFile"))) {
-      return Optional.empty();
-    }
-    String key = Long.toHexString((Long) a.get("dev")) + "-"
-        + Long.toHexString((Long) a.get("ino"));
-    String version = a.get("size") + ":" + nanos(a.get("lastModifiedTime")) + ":"
-        + nanos(a.get("ctime"));
-    return Optional.of(new Stamp(key, version));
-  }
-
-  private static long nanos(Object time) {
-    return ((FileTime) time).to(TimeUnit.NANOSECONDS);
   }
 
   /** The image the file was imported as when it had this stamp, if remembered. */
-  Optional<ImageId> lookup(Stamp stamp) {
+  Optional<ImageId> lookup(FileStamp stamp) {
     String text;
     try {
       text = Files.readString(memo(stamp), StandardCharsets.UTF_8);
@@ -77,7 +55,7 @@ final class ImportedFiles {
   }
 
   /** Remembers the import; failing to is only a cost for the next use of the file. */
-  void remember(Stamp stamp, ImageId id) {
+  void remember(FileStamp stamp, ImageId id) {
     Path memo = memo(stamp);
     try {
       Files.createDirectories(memo.getParent());
@@ -100,7 +78,7 @@ final class ImportedFiles {
     return StoreLayout.isImageKey(id) ? new ImageId(id) : null;
   }
 
-  private Path memo(Stamp stamp) {
+  private Path memo(FileStamp stamp) {
     return layout.importedDir().resolve(stamp.key());
   }
 }

@@ -1,18 +1,16 @@
 package io.jrkt.stage1;
 
 import io.jrkt.appc.ImageId;
+import io.jrkt.store.FileStamp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Remembers which store image a stage1 ACI file was imported as, keyed by the file's path, size,
@@ -20,8 +18,8 @@ import java.util.concurrent.TimeUnit;
  * instead of a SHA-512 over the whole file (rkt re-imported {@code --stage1-path} on every run).
  * A changed file is imported again.
  *
- * <p>The cache file holds one line per ACI path:
- * {@code SIZE MTIME_NS:CTIME_NS (dev=DEV,ino=INODE) IMAGE_ID PATH}.
+ * <p>The cache file holds one line per ACI path: {@code VERSION KEY IMAGE_ID PATH}, the first two
+ * the file's {@link FileStamp}.
  */
 public final class Stage1ImportCache {
   private final Path cacheFile;
@@ -67,29 +65,17 @@ public final class Stage1ImportCache {
     return img;
   }
 
-  /**
-   * Size, modification and status-change times and file key of the file, which change when it
-   * is rebuilt or replaced; the change time also when it is rewritten in place with its
-   * modification time set back, which no user can do to the change time.
-   */
+  /** The file's identity and version ({@link FileStamp}), one word each. */
   private static String stamp(Path file) throws Stage1Exception {
     try {
-      Map<String, Object> a = Files.readAttributes(file,
-          "unix:isRegularFile,size,lastModifiedTime,ctime,dev,ino");
-      if (!Boolean.TRUE.equals(a.get("isRegularFile"))) {
-        throw new Stage1Exception("stage1 image " + file + " is not a regular file");
-      }
-      return a.get("size") + " " + nanos(a.get("lastModifiedTime")) + ":" + nanos(a.get("ctime"))
-          + " (dev=" + Long.toHexString((Long) a.get("dev")) + ",ino=" + a.get("ino") + ")";
+      FileStamp stamp = FileStamp.of(file).orElseThrow(() -> new Stage1Exception(
+          "stage1 image " + file + " is not a regular file"));
+      return stamp.version() + " " + stamp.key();
     } catch (NoSuchFileException e) {
       throw new Stage1Exception("stage1 image " + file + " does not exist");
     } catch (IOException e) {
       throw new Stage1Exception("cannot stat stage1 image " + IoErrors.describe(e), e);
     }
-  }
-
-  private static long nanos(Object time) {
-    return ((FileTime) time).to(TimeUnit.NANOSECONDS);
   }
 
   private List<String> readLines() {
@@ -127,11 +113,11 @@ public final class Stage1ImportCache {
     }
 
     static Entry parse(String line) {
-      String[] f = line.split(" ", 5);
-      if (f.length != 5 || !f[3].startsWith(ImageId.PREFIX)) {
+      String[] f = line.split(" ", 4);
+      if (f.length != 4 || !f[2].startsWith(ImageId.PREFIX)) {
         return null;
       }
-      return new Entry(f[0] + " " + f[1] + " " + f[2], f[3], f[4]);
+      return new Entry(f[0] + " " + f[1], f[2], f[3]);
     }
   }
 }
