@@ -48,8 +48,7 @@ class NspawnMachineTest extends NodeTest {
     String scope = "machine-rkt\\x2d" + uuid.replace("-", "\\x2d") + ".scope";
     assertEquals(scope, m.get("Unit"), m.toString());
     assertEquals("machine.slice/" + scope, subcgroup(uuid));
-    String cgroup = node.exec("cat", "/proc/" + m.get("Leader") + "/cgroup").out();
-    assertTrue(inContainerCgroupOf(cgroup, "machine.slice/" + scope), cgroup);
+    awaitInContainerCgroup(m.get("Leader"), "machine.slice/" + scope);
     assertTrue(listMachines().contains(machine), listMachines());
     // enter and stop find the pod's processes through what it recorded, wherever machined put them
     jrkt.run("enter", uuid, "/bin/sh", "-c", "exit 3").exits(3);
@@ -80,8 +79,7 @@ class NspawnMachineTest extends NodeTest {
     assertEquals(supervisorPid(uuid), m.get("Leader"), m.toString());
     assertEquals(unit, m.get("Unit"), "--keep-unit: the machine is the pod's service\n" + m);
     assertEquals("system.slice/" + unit, subcgroup(uuid));
-    String cgroup = node.exec("cat", "/proc/" + m.get("Leader") + "/cgroup").out();
-    assertTrue(inContainerCgroupOf(cgroup, "system.slice/" + unit), cgroup);
+    awaitInContainerCgroup(m.get("Leader"), "system.slice/" + unit);
     jrkt.run("enter", uuid, "/bin/sh", "-c", "exit 3").exits(3);
 
     jrkt.run("stop", uuid).ok();
@@ -135,6 +133,15 @@ class NspawnMachineTest extends NodeTest {
    * Whether a /proc/PID/cgroup text (read outside the node's cgroup namespace) puts the process
    * in nspawn's "payload" cgroup below the node's {@code unit} cgroup.
    */
+  /**
+   * Waits until {@code pid} is in the {@code payload} group of the unit's cgroup: nspawn moves
+   * its child there just after the machine is registered, so a quick look can see it before.
+   */
+  private void awaitInContainerCgroup(String pid, String unit) {
+    await(() -> inContainerCgroupOf(node.exec("cat", "/proc/" + pid + "/cgroup").out(), unit),
+        "pid " + pid + " in " + unit + "/payload");
+  }
+
   private static boolean inContainerCgroupOf(String procCgroup, String unit) {
     return procCgroup.lines().anyMatch(l -> l.startsWith("0::/jrkt-test-node-")
         && l.endsWith("/" + unit + "/payload"));
