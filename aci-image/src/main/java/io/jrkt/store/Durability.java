@@ -3,7 +3,6 @@ package io.jrkt.store;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,32 +86,26 @@ final class Durability {
   }
 
   /**
-   * Writes a memo (a cache file that may be lost or torn) under a temporary name in
-   * {@code tmpDir}, then renames it into place, without fsync. Failing to is only a cost for
-   * later, so it is not reported; gc removes a temporary file a crash left.
+   * Writes a memo (a cache file that may be lost or torn) in a workspace, then renames it into
+   * place, without fsync. Failing to is only a cost for later, so it is not reported; gc removes
+   * the workspace a crash left.
    */
   static void writeMemo(Path memo, String text, Path tmpDir) {
-    Path tmp = null;
-    try {
-      tmp = newTmpFile(tmpDir, memo);
+    try (Workspace ws = Workspace.create(tmpDir, "memo")) {
+      Path tmp = ws.resolve(memo.getFileName().toString());
       Files.write(tmp, text.getBytes(StandardCharsets.UTF_8));
       Files.move(tmp, memo, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
-      try {
-        if (tmp != null) {
-          Files.deleteIfExists(tmp);
-        }
-      } catch (IOException ignored) {
-        // gc removes what is left in cas/tmp
-      }
+      // The memo is computed again next time.
     }
   }
 
-  /** Writes a small file completely and durably under a temporary name, then renames it. */
+  /** Writes a small file completely and durably in a workspace, then renames it into place. */
   static void writeAtomically(Path target, byte[] data, Path tmpDir) throws IOException {
-    Path tmp = newTmpFile(tmpDir, target);
-    try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+    try (Workspace ws = Workspace.create(tmpDir, "record")) {
+      Path tmp = ws.resolve(target.getFileName().toString());
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE)) {
         java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(data);
         while (bb.hasRemaining()) {
           ch.write(bb);
@@ -120,27 +113,8 @@ final class Durability {
         ch.force(true);
       }
       Files.setAttribute(tmp, "unix:mode", 0644);
-      Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       fsync(target.getParent());
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
-  }
-
-  /**
-   * A new empty file in {@code tmpDir} named after {@code target}. Named by thread and time
-   * rather than by {@code Files.createTempFile}, whose SecureRandom costs a pod start (which may
-   * update an image's last-used time) milliseconds to set up.
-   */
-  static Path newTmpFile(Path tmpDir, Path target) throws IOException {
-    while (true) {
-      Path tmp = tmpDir.resolve(target.getFileName() + "-" + Thread.currentThread().getId()
-          + "-" + System.nanoTime() + ".tmp");
-      try {
-        return Files.createFile(tmp);
-      } catch (FileAlreadyExistsException e) {
-        // Another process's, made in the same nanosecond: take the next one.
-      }
     }
   }
 }

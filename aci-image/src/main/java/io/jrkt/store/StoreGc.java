@@ -210,19 +210,16 @@ final class StoreGc {
   }
 
   private static boolean removeIfStale(Path p, Instant cutoff) throws IOException {
-    boolean trash = p.getFileName().toString().startsWith(TRASH_PREFIX);
-    // A workspace with its lock file is judged by the lock alone: its owner holds it for as long
-    // as it lives, so an unlocked one was abandoned (kill -9) and goes at once. Without a lock
-    // file it may be in its first microseconds; only the grace period can tell.
-    boolean lockable = Files.exists(p.resolve(Workspace.LOCK_FILE), LinkOption.NOFOLLOW_LINKS);
-    FileTime mtime = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS);
-    if (!trash && !lockable && !mtime.toInstant().isBefore(cutoff)) {
-      return false;
-    }
     if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-      return Files.deleteIfExists(p);
+      // Writes go through workspaces; a loose file is an older jrkt's, whose owner may still be
+      // writing it: only its age can tell.
+      return Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant()
+          .isBefore(cutoff) && Files.deleteIfExists(p);
     }
-    // A workspace in use is locked by its owner, however old it is.
+    // A workspace is locked by its owner for as long as it lives, however old it is; one that
+    // nobody holds was abandoned (kill -9) and goes at once. One so new that it has no lock file
+    // yet goes too: its maker finds its lock file gone and starts over (Workspace.create).
+    // Trash directories are never locked.
     try (KeyLock lock = KeyLock.tryAcquire(p.resolve(Workspace.LOCK_FILE))) {
       if (lock == null) {
         return false;

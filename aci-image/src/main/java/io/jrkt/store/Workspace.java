@@ -2,8 +2,10 @@ package io.jrkt.store;
 
 import io.jrkt.aci.FileTrees;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -24,23 +26,43 @@ final class Workspace implements AutoCloseable {
 
   static Workspace create(Path tmpRoot, String kind) throws IOException {
     for (int attempt = 0; ; attempt++) {
-      Path dir = Files.createTempDirectory(tmpRoot, kind + "-");
-      KeyLock lock;
+      Path dir = newDirectory(tmpRoot, kind);
+      KeyLock lock = null;
       try {
         lock = KeyLock.acquire(dir.resolve(LOCK_FILE));
+      } catch (NoSuchFileException e) {
+        // gc removed the new directory before its lock file was made: start over, below.
       } catch (IOException | RuntimeException e) {
         FileTrees.deleteRecursively(dir);
         throw e;
       }
-      // gc removes unlocked workspaces at once; if it took this one between our mkdir and our
-      // lock, the lock is on a deleted file. Start over with a fresh directory.
-      if (Files.exists(dir.resolve(LOCK_FILE), LinkOption.NOFOLLOW_LINKS)) {
+      // gc removes every workspace nobody holds, a new one without its lock file too; if it
+      // took this one between our mkdir and our lock, the lock is on a deleted file.
+      if (lock != null && Files.exists(dir.resolve(LOCK_FILE), LinkOption.NOFOLLOW_LINKS)) {
         return new Workspace(dir, lock);
       }
-      lock.close();
+      if (lock != null) {
+        lock.close();
+      }
       if (attempt >= 4) {
         throw new IOException("cannot keep a workspace in " + tmpRoot
             + ": removed by a concurrent gc each time");
+      }
+    }
+  }
+
+  /**
+   * A new directory named by thread and time rather than by
+   * {@code Files.createTempDirectory}, whose SecureRandom costs a pod start (which may write an
+   * image's last-used time through a workspace) milliseconds to set up.
+   */
+  private static Path newDirectory(Path tmpRoot, String kind) throws IOException {
+    while (true) {
+      try {
+        return Files.createDirectory(tmpRoot.resolve(kind + "-"
+            + Thread.currentThread().getId() + "-" + System.nanoTime()));
+      } catch (FileAlreadyExistsException e) {
+        // Another process's, made in the same nanosecond: take the next one.
       }
     }
   }

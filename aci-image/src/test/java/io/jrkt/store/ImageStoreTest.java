@@ -545,6 +545,10 @@ class ImageStoreTest {
         + "/rootfs"));
     // Work in progress right now: a locked workspace, old as it may be.
     Path busy = Files.createDirectories(cas.resolve("tmp/import-busy"));
+    // A workspace killed before it had its lock file, and a memo killed before its rename.
+    Files.writeString(Files.createDirectories(cas.resolve("tmp/memo-1-2")).resolve("memo"), "m");
+    // A loose file of an older jrkt: its owner may still be writing it.
+    Files.writeString(cas.resolve("tmp/info-1-2.tmp"), "{");
 
     assertEquals(List.of(kept), store.list());
     assertTrue(store.get(new ImageId(orphanId)).isEmpty());
@@ -557,17 +561,19 @@ class ImageStoreTest {
     assertEquals(List.of(), r.removedImages());
     assertEquals(List.of(halfTree.getParent().getFileName().toString()), r.removedTrees());
     assertEquals(Set.of("blob/sha512/cd/" + orphanId, "imageManifest/sha512/cd/" + orphanId,
-        "tmp/import-123"), Set.copyOf(r.removedLeftovers()));
+        "tmp/import-123", "tmp/memo-1-2"), Set.copyOf(r.removedLeftovers()));
     assertEquals(List.of(), r.errors());
     assertFalse(Files.exists(halfTree.getParent()));
     assertFalse(Files.exists(orphanBlob));
-    assertEquals(List.of("import-busy"), entries(cas.resolve("tmp")));
+    assertEquals(List.of("import-busy", "info-1-2.tmp"), entries(cas.resolve("tmp")));
     assertEquals(List.of(kept), store.list());
     assertTrue(Files.exists(cas.resolve("tree").resolve(keptTree).resolve("rendered")));
 
-    // Once its owner is gone, the stale workspace goes too.
+    // Once its owner is gone, the stale workspace goes too; the loose file once it is old.
+    Files.setLastModifiedTime(cas.resolve("tmp/info-1-2.tmp"),
+        FileTime.from(Instant.now().minus(Duration.ofHours(2))));
     r = store.gc(Duration.ofDays(1), Set.of(keptTree), Duration.ofHours(1));
-    assertEquals(List.of("tmp/import-busy"), r.removedLeftovers());
+    assertEquals(Set.of("tmp/import-busy", "tmp/info-1-2.tmp"), Set.copyOf(r.removedLeftovers()));
   }
 
   @Test
