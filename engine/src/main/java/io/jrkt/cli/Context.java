@@ -1,5 +1,6 @@
 package io.jrkt.cli;
 
+import io.jrkt.net.NetConfigDirs;
 import io.jrkt.store.ImageStore;
 import io.jrkt.store.StoreException;
 import java.io.PrintStream;
@@ -10,12 +11,14 @@ import java.util.Set;
  * What every command sees: the global flags, resolved, and the output streams.
  *
  * @param dataDir the data directory ({@code --dir}, default {@code /var/lib/rkt})
+ * @param localConfigGiven whether {@code --local-config} was given (not its default)
  * @param binDir the directory of the launcher; stage1 images live next to it
  */
 public record Context(
     Path dataDir,
     Path systemConfig,
     Path localConfig,
+    boolean localConfigGiven,
     Path userConfig,
     boolean debug,
     Set<String> insecureOptions,
@@ -27,6 +30,11 @@ public record Context(
   /** Whether {@code --insecure-options} names {@code option} (after expanding all, all-fetch, all-run). */
   public boolean insecure(String option) {
     return insecureOptions.contains(option);
+  }
+
+  /** Where the user's networks are configured ({@link NetConfigDirs}). */
+  public NetConfigDirs netConfigDirs() {
+    return NetConfigDirs.of(localConfig, localConfigGiven);
   }
 
   /** Opens (creating it if needed) the image store in the data directory. */

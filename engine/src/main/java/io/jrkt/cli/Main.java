@@ -146,8 +146,8 @@ public final class Main {
     String user = f.getString("user-config");
     return new Context(Path.of(dir).toAbsolutePath().normalize(),
         Path.of(f.getString("system-config")), Path.of(f.getString("local-config")),
-        user.isEmpty() ? null : Path.of(user), f.getBool("debug"), Set.copyOf(insecure),
-        f.getBool("trust-keys-from-https"), Path.of(bin), out, err);
+        f.isSet("local-config"), user.isEmpty() ? null : Path.of(user), f.getBool("debug"),
+        Set.copyOf(insecure), f.getBool("trust-keys-from-https"), Path.of(bin), out, err);
   }
 
   /** Finds the command for {@code word} (and, for groups, the next argument, which it removes). */

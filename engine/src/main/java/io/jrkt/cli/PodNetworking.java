@@ -49,7 +49,7 @@ final class PodNetworking {
   private static PodNetwork.Request request(Context ctx, Path podDir, String uuid,
       PodManifest manifest, RunOptions options) throws NetException {
     return new PodNetwork.Request(podDir, uuid, NetListSpec.parse(options.net()),
-        ctx.localConfig(), manifest == null ? List.of() : PortMapping.of(manifest));
+        ctx.netConfigDirs(), manifest == null ? List.of() : PortMapping.of(manifest));
   }
 
   /** The options with {@code resolv=stage0} once a plugin's DNS answer is the pod's. */

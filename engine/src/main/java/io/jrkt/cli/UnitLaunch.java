@@ -208,7 +208,11 @@ final class UnitLaunch {
     List<String> g = new ArrayList<>();
     g.add("--dir=" + ctx.dataDir());
     g.add("--system-config=" + ctx.systemConfig());
-    g.add("--local-config=" + ctx.localConfig());
+    // Only when given: without it, the unit's jrkt reads the same network directories as this
+    // one (/etc/jrkt/net.d as well).
+    if (ctx.localConfigGiven()) {
+      g.add("--local-config=" + ctx.localConfig());
+    }
     if (ctx.userConfig() != null) {
       g.add("--user-config=" + ctx.userConfig());
     }

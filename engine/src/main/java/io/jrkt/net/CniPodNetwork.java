@@ -35,10 +35,9 @@ public final class CniPodNetwork implements PodNetwork {
     }
     long start = System.nanoTime();
     // Everything that can be checked is checked before anything is created.
-    Path netD = r.localConfig().resolve("net.d");
     List<Attachment> nets = NetConfLoader.select(r.nets(), NetConfLoader.builtin(),
-        NetConfLoader.user(netD), netD);
-    PluginPath path = PluginPath.of(netD, cniPathEnv);
+        NetConfLoader.user(r.netDirs()), r.netDirs());
+    PluginPath path = PluginPath.of(r.netDirs(), cniPathEnv);
     List<Path> plugins = new ArrayList<>();
     for (Attachment a : nets) {
       for (String t : a.conf().pluginTypes().subList(1, a.conf().pluginTypes().size())) {

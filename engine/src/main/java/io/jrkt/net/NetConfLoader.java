@@ -50,29 +50,43 @@ public final class NetConfLoader {
 
   /** The user's networks from {@code netD} (absent directory: none), by name. */
   public static Map<String, NetConf> user(Path netD) throws NetException {
+    return user(NetConfigDirs.of(netD));
+  }
+
+  /**
+   * The user's networks from each directory in turn (an absent one has none), by name: within
+   * a directory in lexical file order, and the first file for a name wins.
+   */
+  public static Map<String, NetConf> user(NetConfigDirs dirs) throws NetException {
+    Map<String, NetConf> out = new LinkedHashMap<>();
+    for (Path netD : dirs.dirs()) {
+      for (Path f : confFiles(netD)) {
+        byte[] bytes;
+        try {
+          bytes = Files.readAllBytes(f);
+        } catch (IOException e) {
+          throw new NetException("cannot read network config " + f + ": " + e, e);
+        }
+        NetConf c = NetConf.parse(bytes, f.toString());
+        out.putIfAbsent(c.name(), c);
+      }
+    }
+    return out;
+  }
+
+  private static List<Path> confFiles(Path netD) throws NetException {
     List<Path> files = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(netD, "*.conf")) {
       for (Path p : ds) {
         files.add(p);
       }
     } catch (NoSuchFileException e) {
-      return Map.of();
+      return List.of();
     } catch (IOException e) {
       throw new NetException("cannot list network configs in " + netD + ": " + e, e);
     }
     files.sort(null);
-    Map<String, NetConf> out = new LinkedHashMap<>();
-    for (Path f : files) {
-      byte[] bytes;
-      try {
-        bytes = Files.readAllBytes(f);
-      } catch (IOException e) {
-        throw new NetException("cannot read network config " + f + ": " + e, e);
-      }
-      NetConf c = NetConf.parse(bytes, f.toString());
-      out.putIfAbsent(c.name(), c);
-    }
-    return out;
+    return files;
   }
 
   /**
@@ -80,7 +94,7 @@ public final class NetConfLoader {
    * unknown names and networks whose subnets overlap.
    */
   public static List<Attachment> select(NetListSpec list, Map<String, NetConf> builtin,
-      Map<String, NetConf> user, Path netD) throws NetException {
+      Map<String, NetConf> user, NetConfigDirs dirs) throws NetException {
     List<Attachment> out = new ArrayList<>();
     if (list.all()) {
       for (NetConf c : user.values()) {
@@ -94,7 +108,7 @@ public final class NetConfLoader {
         NetConf c = user.containsKey(e.name()) ? user.get(e.name()) : builtin.get(e.name());
         if (c == null) {
           throw new NetException("--net: network \"" + e.name() + "\" is not configured"
-              + " (no *.conf file in " + netD + " names it)");
+              + " (no *.conf file in " + dirs.describe() + " names it)");
         }
         out.add(new Attachment(c, e.args(), out.size()));
       }

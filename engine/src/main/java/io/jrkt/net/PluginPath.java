@@ -24,8 +24,12 @@ public record PluginPath(List<Path> dirs) {
 
   /** The path for a user net.d directory and the environment's {@code JRKT_CNI_PATH}. */
   public static PluginPath of(Path netD, String envValue) {
-    List<Path> d = new ArrayList<>();
-    d.add(netD);
+    return of(NetConfigDirs.of(netD), envValue);
+  }
+
+  /** The path for the user's net.d directories and the environment's {@code JRKT_CNI_PATH}. */
+  public static PluginPath of(NetConfigDirs netDirs, String envValue) {
+    List<Path> d = new ArrayList<>(netDirs.dirs());
     if (envValue != null && !envValue.isEmpty()) {
       for (String s : envValue.split(":")) {
         if (!s.isEmpty()) {

@@ -14,9 +14,9 @@ public interface PodNetwork {
   /**
    * What to set up.
    *
-   * @param localConfig the directory whose {@code net.d/} holds the user's networks
+   * @param netDirs the directories of the user's networks
    */
-  record Request(Path podDir, String podUuid, NetListSpec nets, Path localConfig,
+  record Request(Path podDir, String podUuid, NetListSpec nets, NetConfigDirs netDirs,
       List<PortMapping> ports) {
     public Request {
       ports = List.copyOf(ports);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -35,9 +36,18 @@ class UnitLaunchTest {
         "--user-config=/u");
     PrintStream out = new PrintStream(new ByteArrayOutputStream());
     Context ctx = Main.context(f, out, out);
+    // The default local configuration is not named: the unit's jrkt reads the same network
+    // directories (/etc/jrkt/net.d, then /etc/rkt/net.d) as this one.
+    assertEquals(List.of("--dir=/data", "--system-config=/usr/lib/rkt", "--user-config=/u",
+        "--insecure-options=image,seccomp", "--debug"), UnitLaunch.globalFlags(ctx));
+    assertEquals(List.of(Path.of("/etc/jrkt/net.d"), Path.of("/etc/rkt/net.d")),
+        ctx.netConfigDirs().dirs());
+
+    Context given = Main.context(runPreparedFlags("--dir=/data", "--local-config=/etc/rkt"),
+        out, out);
     assertEquals(List.of("--dir=/data", "--system-config=/usr/lib/rkt",
-        "--local-config=/etc/rkt", "--user-config=/u", "--insecure-options=image,seccomp",
-        "--debug"), UnitLaunch.globalFlags(ctx));
+        "--local-config=/etc/rkt"), UnitLaunch.globalFlags(given));
+    assertEquals(List.of(Path.of("/etc/rkt/net.d")), given.netConfigDirs().dirs());
   }
 
   @Test

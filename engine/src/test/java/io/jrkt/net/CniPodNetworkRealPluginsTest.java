@@ -70,7 +70,8 @@ class CniPodNetworkRealPluginsTest {
   }
 
   private PodNetwork.Request request(String nets) throws NetException {
-    return new PodNetwork.Request(podDir, uuid, NetListSpec.parse(nets), tmp.resolve("config"),
+    return new PodNetwork.Request(podDir, uuid, NetListSpec.parse(nets),
+        NetConfigDirs.of(tmp.resolve("config"), true),
         List.of());
   }
 

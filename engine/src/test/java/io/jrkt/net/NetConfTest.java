@@ -64,7 +64,7 @@ class NetConfTest {
     Map<String, NetConf> user = NetConfLoader.user(dir);
     assertEquals(List.of("default", "other"), List.copyOf(user.keySet()));
     List<Attachment> nets = NetConfLoader.select(NetListSpec.parse("default,other:IP=1.2.3.4"),
-        NetConfLoader.builtin(), user, dir);
+        NetConfLoader.builtin(), user, NetConfigDirs.of(dir));
     assertEquals("bridge", nets.get(0).conf().type());
     assertEquals("eth1", nets.get(1).ifName());
     assertEquals("IP=1.2.3.4", nets.get(1).args());
@@ -73,26 +73,47 @@ class NetConfTest {
   }
 
   @Test
+  void anEarlierDirectoryHidesANameInALaterOne() throws IOException, NetException {
+    Path jrkt = Files.createDirectories(dir.resolve("jrkt/net.d"));
+    Path rkt = Files.createDirectories(dir.resolve("rkt/net.d"));
+    Files.writeString(jrkt.resolve("50-web.conf"), "{\"name\":\"web\",\"type\":\"bridge\"}");
+    Files.writeString(rkt.resolve("10-web.conf"), "{\"name\":\"web\",\"type\":\"ptp\"}");
+    Files.writeString(rkt.resolve("20-old.conf"), "{\"name\":\"old\",\"type\":\"ptp\"}");
+    NetConfigDirs both = new NetConfigDirs(List.of(jrkt, dir.resolve("absent"), rkt));
+    Map<String, NetConf> user = NetConfLoader.user(both);
+    assertEquals(List.of("web", "old"), List.copyOf(user.keySet()));
+    assertEquals("bridge", user.get("web").type());
+    NetException e = assertThrows(NetException.class, () -> NetConfLoader.select(
+        NetListSpec.parse("nope"), NetConfLoader.builtin(), user, both));
+    Path absent = dir.resolve("absent");
+    assertTrue(e.getMessage().endsWith("(no *.conf file in " + jrkt + " or " + absent + " or "
+        + rkt + " names it)"), e.getMessage());
+    assertEquals(List.of(jrkt, absent, rkt, Path.of("/usr/lib/cni"), Path.of("/opt/cni/bin")),
+        PluginPath.of(both, null).dirs());
+  }
+
+  @Test
   void unknownNetworkAndOverlappingSubnetsAreRefused() throws IOException, NetException {
+    NetConfigDirs dirs = NetConfigDirs.of(dir);
     Files.writeString(dir.resolve("a.conf"), "{\"name\":\"a\",\"type\":\"ptp\",\"ipam\":"
         + "{\"type\":\"host-local\",\"subnet\":\"172.16.0.0/16\"}}");
     Map<String, NetConf> user = NetConfLoader.user(dir);
     Map<String, NetConf> builtin = NetConfLoader.builtin();
     NetException e = assertThrows(NetException.class,
-        () -> NetConfLoader.select(NetListSpec.parse("nope"), builtin, user, dir));
+        () -> NetConfLoader.select(NetListSpec.parse("nope"), builtin, user, dirs));
     assertTrue(e.getMessage().startsWith("--net: network \"nope\" is not configured"));
     e = assertThrows(NetException.class,
-        () -> NetConfLoader.select(NetListSpec.parse("a,default"), builtin, user, dir));
+        () -> NetConfLoader.select(NetListSpec.parse("a,default"), builtin, user, dirs));
     assertTrue(e.getMessage().contains("overlapping subnets"), e.getMessage());
     assertEquals(2, NetConfLoader.select(NetListSpec.parse("a,default-restricted"), builtin,
-        user, dir).size());
+        user, dirs).size());
   }
 
   @Test
   void allIsEveryUserNetworkThenDefault() throws IOException, NetException {
     Files.writeString(dir.resolve("a.conf"), "{\"name\":\"a\",\"type\":\"ptp\"}");
     List<Attachment> nets = NetConfLoader.select(NetListSpec.parse("all"),
-        NetConfLoader.builtin(), NetConfLoader.user(dir), dir);
+        NetConfLoader.builtin(), NetConfLoader.user(dir), NetConfigDirs.of(dir));
     assertEquals(List.of("a", "default"), nets.stream().map(n -> n.conf().name()).toList());
   }
 

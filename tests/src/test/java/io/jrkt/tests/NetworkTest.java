@@ -66,7 +66,7 @@ class NetworkTest extends FunctionalTest {
       Files.writeString(Path.of("/proc/sys/net/ipv4/ip_forward"), ipForward);
     }
     // host-local's per-network directories of this run's networks, once they hold no address.
-    for (String net : List.of("na-", "nb-", "dnsnet-", "failing-", "k8s-")) {
+    for (String net : List.of("na-", "nb-", "dira-", "dirb-", "dnsnet-", "failing-", "k8s-")) {
       Path dir = IPAM_DIR.resolve(net + octet);
       if (Files.isDirectory(dir)) {
         try (Stream<Path> files = Files.list(dir)) {
@@ -392,6 +392,51 @@ class NetworkTest extends FunctionalTest {
     } finally {
       removeNetConf("10-na.conf");
       removeNetConf("20-nb.conf");
+    }
+  }
+
+  @Test
+  void withoutLocalConfigNetworksComeFromEtcJrktThenEtcRkt() throws IOException {
+    Path etcJrkt = Path.of("/etc/jrkt");
+    Path etcRkt = Path.of("/etc/rkt");
+    // The host's own configuration is never touched: the test runs only where neither
+    // directory of networks exists, and removes exactly what it made.
+    assumeTrue(!Files.exists(etcJrkt) && !Files.exists(etcRkt.resolve("net.d")),
+        "the host has its own /etc/jrkt or /etc/rkt/net.d");
+    boolean madeEtcRkt = !Files.exists(etcRkt);
+    Path jrktNetD = Files.createDirectories(etcJrkt.resolve("net.d"));
+    Path rktNetD = Files.createDirectories(etcRkt.resolve("net.d"));
+    try {
+      String a = "10." + octet + ".3.0/24";
+      String b = "10." + octet + ".4.0/24";
+      Files.writeString(jrktNetD.resolve("50-a.conf"), ptpConf("dira-" + octet, a, ""));
+      // The same name in /etc/rkt/net.d is hidden (on b's subnet, it would make the two clash).
+      Files.writeString(rktNetD.resolve("10-a.conf"), ptpConf("dira-" + octet, b, ""));
+      Files.writeString(rktNetD.resolve("20-b.conf"), ptpConf("dirb-" + octet, b, ""));
+      Path uuidFile = uuidFile();
+      Result r = jrkt.run(Jrkt.INSECURE, "run", "--stage1-path=" + stage1,
+          "--uuid-file-save=" + uuidFile, "--net=dira-" + octet + ",dirb-" + octet,
+          image("dirs", "busybox ip -o -4 addr").toString());
+      r.ok();
+      assertTrue(r.out().contains("eth0    inet 10." + octet + ".3."), r.out());
+      assertTrue(r.out().contains("eth1    inet 10." + octet + ".4."), r.out());
+      jrkt.run("rm", Jrkt.read(uuidFile).trim()).ok();
+      // Given --local-config, only its net.d counts.
+      Result given = jrkt.run(Jrkt.INSECURE, "--local-config=" + localConfig, "run",
+          "--stage1-path=" + stage1, "--net=dira-" + octet, image("dirs-refused", "true").toString());
+      assertEquals(254, given.exit(), given.toString());
+      assertTrue(given.err().contains("network \"dira-" + octet + "\" is not configured (no"
+          + " *.conf file in " + localConfig.resolve("net.d") + " names it)"), given.err());
+    } finally {
+      Files.deleteIfExists(jrktNetD.resolve("50-a.conf"));
+      Files.deleteIfExists(rktNetD.resolve("10-a.conf"));
+      Files.deleteIfExists(rktNetD.resolve("20-b.conf"));
+      Files.delete(jrktNetD);
+      Files.delete(etcJrkt);
+      Files.delete(rktNetD);
+      if (madeEtcRkt) {
+        Files.delete(etcRkt);
+      }
     }
   }
 
