@@ -5,12 +5,12 @@
 # fetch and the second fetch (image stored: manifest only).
 #
 # Usage: bench/oci-fetch.sh [WORKDIR]   (needs root, umoci, skopeo, docker-registry, busybox)
-# BENCH_OCI_RUNS (default 5) sets the runs; BENCH_OCI_LAYER_MB (40) the size of each of the
+# BENCH_OCI_RUNS (default 9) sets the runs; BENCH_OCI_LAYER_MB (40) the size of each of the
 # four data layers. Prints a markdown table on stdout.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 JRKT=${JRKT:-$root/bin/jrkt}
-runs=${BENCH_OCI_RUNS:-5}
+runs=${BENCH_OCI_RUNS:-9}
 layer_mb=${BENCH_OCI_LAYER_MB:-40}
 for tool in umoci skopeo docker-registry hyperfine /usr/bin/time; do
   command -v "$tool" >/dev/null 2>&1 || { echo "bench: $tool is missing" >&2; exit 1; }
@@ -79,12 +79,8 @@ done
 ref=127.0.0.1:$port/bench/big:1
 skopeo copy --quiet --dest-tls-verify=false "oci:$layout:1" "docker://$ref"
 
-median() { sed -n 's/.*"median": *\([0-9.eE+-]*\).*/\1/p' "$1" | head -1 \
-  | awk '{ printf "%.0f", $1 * 1000 }'; }
-cpu() { # mean user + system CPU time in ms
-  u=$(sed -n 's/.*"user": *\([0-9.eE+-]*\).*/\1/p' "$1" | head -1)
-  y=$(sed -n 's/.*"system": *\([0-9.eE+-]*\).*/\1/p' "$1" | head -1)
-  awk -v u="$u" -v y="$y" 'BEGIN { printf "%.0f", (u + y) * 1000 }'; }
+median_of() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) { print "-"; exit }
+  m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.0f\n", m }'; }
 rss() { # rss PREPARE COMMAND: peak RSS in MiB, median of 3
   out=$work/rss
   : > "$out"
@@ -101,22 +97,43 @@ jrkt_cmd="$JRKT --dir=$work/data --insecure-options=image,http fetch docker://$r
 jrkt_prep="rm -rf $work/data; sync"
 again_cmd="$JRKT --dir=$work/data --insecure-options=image,http fetch docker://$ref"
 
-hyperfine -w 1 -r "$runs" --style none -p "$skopeo_prep" --export-json "$work/s.json" \
-  "$skopeo_cmd" >/dev/null
-hyperfine -w 1 -r "$runs" --style none -p "$skopeo_prep" --export-json "$work/ss.json" \
-  "$skopeo_cmd && sync -f $work" >/dev/null
-hyperfine -w 1 -r "$runs" --style none -p "$jrkt_prep" --export-json "$work/j.json" \
-  "$jrkt_cmd" >/dev/null
-sh -c "$jrkt_prep"; sh -c "$jrkt_cmd" >/dev/null
+# The three commands take turns, run after run (a warm-up round first), so that a change in
+# the machine's load falls on all of them alike; each run starts from an empty destination,
+# after a sync. Wall time from the clock, CPU (user + system) from GNU time.
+timed() { # timed KIND PREPARE COMMAND: appends "wall_ms cpu_ms" to $work/KIND.times
+  sh -c "$2"
+  t0=$(date +%s%N)
+  /usr/bin/time -f '%U %S' -o "$work/cpu" sh -c "$3" >/dev/null 2>&1 \
+    || { echo "bench: failed: $3" >&2; exit 1; }
+  t1=$(date +%s%N)
+  awk -v w="$(( (t1 - t0) / 1000 ))" '{ printf "%.1f %.0f\n", w / 1000, ($1 + $2) * 1000 }' \
+    "$work/cpu" >> "$work/$1.times"
+}
+round=0
+while [ "$round" -le "$runs" ]; do
+  timed skopeo "$skopeo_prep" "$skopeo_cmd"
+  timed skopeo_sync "$skopeo_prep" "$skopeo_cmd && sync -f $work"
+  timed jrkt "$jrkt_prep" "$jrkt_cmd"
+  if [ "$round" -eq 0 ]; then # the warm-up round is not counted
+    rm -f "$work/skopeo.times" "$work/skopeo_sync.times" "$work/jrkt.times"
+  fi
+  round=$((round + 1))
+done
+wall() { cut -d' ' -f1 "$work/$1.times" | median_of; }
+cpu() { cut -d' ' -f2 "$work/$1.times" | median_of; }
+s=$(wall skopeo)
+s_cpu=$(cpu skopeo)
+ss=$(wall skopeo_sync)
+ss_cpu=$(cpu skopeo_sync)
+j=$(wall jrkt)
+j_cpu=$(cpu jrkt)
+# The image is stored now (the last run was jrkt's): a fetch asks for the manifest only.
 hyperfine -w 1 -r "$runs" --style none --export-json "$work/a.json" "$again_cmd" >/dev/null
-s=$(median "$work/s.json")
-j=$(median "$work/j.json")
-a=$(median "$work/a.json")
-s_cpu=$(cpu "$work/s.json")
-ss=$(median "$work/ss.json")
-ss_cpu=$(cpu "$work/ss.json")
-j_cpu=$(cpu "$work/j.json")
-a_cpu=$(cpu "$work/a.json")
+a=$(sed -n 's/.*"median": *\([0-9.eE+-]*\).*/\1/p' "$work/a.json" | head -1 \
+  | awk '{ printf "%.0f", $1 * 1000 }')
+u=$(sed -n 's/.*"user": *\([0-9.eE+-]*\).*/\1/p' "$work/a.json" | head -1)
+y=$(sed -n 's/.*"system": *\([0-9.eE+-]*\).*/\1/p' "$work/a.json" | head -1)
+a_cpu=$(awk -v u="$u" -v y="$y" 'BEGIN { printf "%.0f", (u + y) * 1000 }')
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 j_rss=$(rss "$jrkt_prep" "$jrkt_cmd")
 s_rss=$(rss "$skopeo_prep" "$skopeo_cmd")
@@ -136,6 +153,7 @@ cat <<MD
 Ratio jrkt / skopeo: **${ratio}** (target ≤ 1.3: ${verdict}); jrkt / (skopeo + sync):
 ${ratio_sync}; peak RSS ≤ 200 MiB: ${rss_verdict}.
 $(nproc) CPU cores available; jrkt downloads up to 3 layers at once and renders each, in
-order, as its bytes arrive. Runs: ${runs} each, median; the store (or the OCI directory) is removed and
+order, as its bytes arrive. Runs: ${runs} of each, taking turns after a warm-up round, median
+(CPU: median of the runs' user + system time); the store (or the OCI directory) is removed and
 \`sync\` run before every run. Load average at the end: ${load}.
 MD
