@@ -48,11 +48,6 @@ public final class NetConfLoader {
     return out;
   }
 
-  /** The user's networks from {@code netD} (absent directory: none), by name. */
-  public static Map<String, NetConf> user(Path netD) throws NetException {
-    return user(NetConfigDirs.of(netD));
-  }
-
   /**
    * The user's networks from each directory in turn (an absent one has none), by name: within
    * a directory in lexical file order, and the first file for a name wins.

@@ -22,11 +22,6 @@ public record PluginPath(List<Path> dirs) {
     dirs = List.copyOf(dirs);
   }
 
-  /** The path for a user net.d directory and the environment's {@code JRKT_CNI_PATH}. */
-  public static PluginPath of(Path netD, String envValue) {
-    return of(NetConfigDirs.of(netD), envValue);
-  }
-
   /** The path for the user's net.d directories and the environment's {@code JRKT_CNI_PATH}. */
   public static PluginPath of(NetConfigDirs netDirs, String envValue) {
     List<Path> d = new ArrayList<>(netDirs.dirs());

@@ -126,9 +126,9 @@ class CniTest {
 
   @Test
   void pluginPathPutsNetDFirstAndHonoursTheEnvironment() throws Exception {
-    PluginPath p = PluginPath.of(dir, null);
+    PluginPath p = PluginPath.of(NetConfigDirs.of(dir), null);
     assertEquals(dir + ":/usr/lib/cni:/opt/cni/bin", p.cniPath());
-    assertEquals(dir + ":/x:/y", PluginPath.of(dir, "/x::/y").cniPath());
+    assertEquals(dir + ":/x:/y", PluginPath.of(NetConfigDirs.of(dir), "/x::/y").cniPath());
     Path plugin = Files.writeString(dir.resolve("myplugin"), "#!/bin/sh\n");
     plugin.toFile().setExecutable(true);
     assertEquals(plugin, p.find("myplugin").orElseThrow());

@@ -61,7 +61,7 @@ class NetConfTest {
     Files.writeString(dir.resolve("20-b.conf"), "{\"name\":\"default\",\"type\":\"macvlan\"}");
     Files.writeString(dir.resolve("30-c.conf"), "{\"name\":\"other\",\"type\":\"ptp\"}");
     Files.writeString(dir.resolve("ignored.json"), "not json");
-    Map<String, NetConf> user = NetConfLoader.user(dir);
+    Map<String, NetConf> user = NetConfLoader.user(NetConfigDirs.of(dir));
     assertEquals(List.of("default", "other"), List.copyOf(user.keySet()));
     List<Attachment> nets = NetConfLoader.select(NetListSpec.parse("default,other:IP=1.2.3.4"),
         NetConfLoader.builtin(), user, NetConfigDirs.of(dir));
@@ -69,7 +69,7 @@ class NetConfTest {
     assertEquals("eth1", nets.get(1).ifName());
     assertEquals("IP=1.2.3.4", nets.get(1).args());
     assertEquals("01-other", nets.get(1).recordName());
-    assertEquals(Map.of(), NetConfLoader.user(dir.resolve("absent")));
+    assertEquals(Map.of(), NetConfLoader.user(NetConfigDirs.of(dir.resolve("absent"))));
   }
 
   @Test
@@ -97,7 +97,7 @@ class NetConfTest {
     NetConfigDirs dirs = NetConfigDirs.of(dir);
     Files.writeString(dir.resolve("a.conf"), "{\"name\":\"a\",\"type\":\"ptp\",\"ipam\":"
         + "{\"type\":\"host-local\",\"subnet\":\"172.16.0.0/16\"}}");
-    Map<String, NetConf> user = NetConfLoader.user(dir);
+    Map<String, NetConf> user = NetConfLoader.user(NetConfigDirs.of(dir));
     Map<String, NetConf> builtin = NetConfLoader.builtin();
     NetException e = assertThrows(NetException.class,
         () -> NetConfLoader.select(NetListSpec.parse("nope"), builtin, user, dirs));
@@ -113,7 +113,7 @@ class NetConfTest {
   void allIsEveryUserNetworkThenDefault() throws IOException, NetException {
     Files.writeString(dir.resolve("a.conf"), "{\"name\":\"a\",\"type\":\"ptp\"}");
     List<Attachment> nets = NetConfLoader.select(NetListSpec.parse("all"),
-        NetConfLoader.builtin(), NetConfLoader.user(dir), NetConfigDirs.of(dir));
+        NetConfLoader.builtin(), NetConfLoader.user(NetConfigDirs.of(dir)), NetConfigDirs.of(dir));
     assertEquals(List.of("a", "default"), nets.stream().map(n -> n.conf().name()).toList());
   }
 
